@@ -1,0 +1,37 @@
+import type { Logger } from 'pino'
+
+/** One ffmpeg invocation; file names are bare names inside the engine's per-job scratch directory. */
+export interface RunJob {
+  /** Arguments after `ffmpeg -nostdin -y`, which every engine prepends. */
+  args: string[]
+  /** Written into the job's scratch directory before ffmpeg starts. */
+  inputs?: Record<string, Uint8Array>
+  /** Read back from the scratch directory after ffmpeg exits successfully. */
+  outputs?: string[]
+  /** Aborting kills the running ffmpeg (a WASM worker is replaced) or drops the queued job. */
+  signal?: AbortSignal
+}
+
+export interface RunResult {
+  outputs: Record<string, Uint8Array>
+  /** ffmpeg's log lines (stdout and stderr interleaved), capped at the most recent few thousand. */
+  log: string[]
+}
+
+export interface AudioEngine {
+  readonly kind: 'wasm' | 'native'
+  /** Human-readable, e.g. "ffmpeg 5.1.4 (wasm)". */
+  readonly version: string
+  /** Rejects with an FfmpegError carrying the log tail when ffmpeg exits non-zero. */
+  run(job: RunJob): Promise<RunResult>
+  close(): Promise<void>
+}
+
+export interface AudioEngineOptions {
+  engine: 'auto' | 'wasm' | 'native'
+  /** Native ffmpeg binary; a bare name is looked up on PATH. Defaults to `ffmpeg`. */
+  ffmpegPath?: string
+  /** How many ffmpeg runs may proceed at once (WASM worker threads or native processes). Defaults to 1. */
+  workers?: number
+  logger?: Logger
+}

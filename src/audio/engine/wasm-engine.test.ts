@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { AudioEngineError, FfmpegError } from './errors.ts'
+import type { AudioEngine } from './types.ts'
+import { createWasmEngine } from './wasm-engine.ts'
+
+// Bun's expect(promise).rejects blocks the event loop while it waits, so a worker thread's
+// reply never arrives; wait for the rejection first, then assert on it.
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => new Error('expected the promise to reject'),
+    (error: unknown) => error,
+  )
+
+const ascii = (bytes: Uint8Array | undefined, length = 4) =>
+  new TextDecoder().decode(bytes?.subarray(0, length))
+
+const sineToFlac = (name: string, frequency = 440) => ({
+  args: ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=1`, '-ar', '44100', name],
+  outputs: [name],
+})
+
+describe('WASM audio engine', () => {
+  let engine: AudioEngine
+
+  beforeAll(async () => {
+    engine = await createWasmEngine({ workers: 2 })
+  })
+
+  afterAll(() => engine.close())
+
+  test('reports itself as ffmpeg 5.1.4 in WASM', () => {
+    expect(engine.kind).toBe('wasm')
+    expect(engine.version).toBe('ffmpeg 5.1.4 (wasm)')
+  })
+
+  test('generates one second of sine into FLAC', async () => {
+    const { outputs, log } = await engine.run(sineToFlac('sine.flac'))
+    expect(ascii(outputs['sine.flac'])).toBe('fLaC')
+    expect(log.some((line) => line.startsWith('ffmpeg version 5.1.4'))).toBe(true)
+  })
+
+  test('reads inputs written into the job and returns the outputs', async () => {
+    const { outputs } = await engine.run(sineToFlac('in.flac'))
+    const input = outputs['in.flac']
+    if (!input) throw new Error('no FLAC produced')
+    const { outputs: converted } = await engine.run({
+      args: ['-i', 'in.flac', '-c:a', 'libmp3lame', '-b:a', '128k', 'out.mp3'],
+      inputs: { 'in.flac': input },
+      outputs: ['out.mp3'],
+    })
+    expect(ascii(converted['out.mp3'], 3)).toBe('ID3')
+  })
+
+  test('a failing command rejects with the log tail', async () => {
+    const error = await rejection(
+      engine.run({ args: ['-i', 'missing.wav', 'out.flac'], outputs: ['out.flac'] }),
+    )
+    if (!(error instanceof FfmpegError)) throw error
+    expect(error.exitCode).toBe(1)
+    expect(error.message).toContain('missing.wav: No such file or directory')
+    expect(error.log.at(-1)).toContain('No such file or directory')
+  })
+
+  test('an output ffmpeg did not write is an error, not an empty result', async () => {
+    const error = await rejection(
+      engine.run({ ...sineToFlac('written.flac'), outputs: ['written.flac', 'never.flac'] }),
+    )
+    expect(error).toBeInstanceOf(AudioEngineError)
+    expect(String(error)).toContain('did not write never.flac')
+  })
+
+  test('concurrent jobs all complete, more of them than workers', async () => {
+    const jobs = [220, 330, 440, 550].map((frequency, i) => engine.run(sineToFlac(`c${i}.flac`, frequency)))
+    const results = await Promise.all(jobs)
+    expect(results.map(({ outputs }, i) => ascii(outputs[`c${i}.flac`]))).toEqual(results.map(() => 'fLaC'))
+  })
+
+  test('job files are cleaned up between runs', async () => {
+    await engine.run(sineToFlac('left-behind.flac'))
+    const probe = await rejection(engine.run({ args: ['-i', 'left-behind.flac', 'copy.flac'] }))
+    expect(String(probe)).toContain('left-behind.flac: No such file or directory')
+  })
+
+  test('file names must be bare names', async () => {
+    expect(await rejection(engine.run({ args: [], outputs: ['../escape.flac'] }))).toBeInstanceOf(TypeError)
+  })
+
+  test('aborting a running job kills its worker, and the engine keeps working', async () => {
+    const controller = new AbortController()
+    const long = engine.run({
+      args: ['-f', 'lavfi', '-i', 'sine=duration=3600', '-c:a', 'flac', 'long.flac'],
+      signal: controller.signal,
+    })
+    setTimeout(() => controller.abort(new Error('listener went away')), 200)
+    expect(String(await rejection(long))).toContain('listener went away')
+    const { outputs } = await engine.run(sineToFlac('after-abort.flac'))
+    expect(ascii(outputs['after-abort.flac'])).toBe('fLaC')
+  })
+
+  test('a job that crashes the WASM instance is retried once, then rejected; workers are replaced', async () => {
+    // libopus in @ffmpeg/core 0.12.10 traps ("memory access out of bounds") on 48 kHz FLAC input.
+    const { outputs } = await engine.run({
+      args: ['-f', 'lavfi', '-i', 'aevalsrc=sin(440*2*PI*t)|cos(330*2*PI*t):s=48000:d=5', 'in48k.flac'],
+      outputs: ['in48k.flac'],
+    })
+    const input = outputs['in48k.flac']
+    if (!input) throw new Error('no FLAC produced')
+    const crash = await rejection(
+      engine.run({
+        args: ['-i', 'in48k.flac', '-c:a', 'libopus', 'out.ogg'],
+        inputs: { 'in48k.flac': input },
+      }),
+    )
+    expect(crash).toBeInstanceOf(AudioEngineError)
+    expect(String(crash)).toMatch(/crashed 2 times on this job: .*out of bounds/i)
+    const after = await Promise.all([engine.run(sineToFlac('r1.flac')), engine.run(sineToFlac('r2.flac'))])
+    expect(after.map((r, i) => ascii(r.outputs[`r${i + 1}.flac`]))).toEqual(['fLaC', 'fLaC'])
+  })
+})
+
+test('close() rejects queued jobs and later runs', async () => {
+  const engine = await createWasmEngine({ workers: 1 })
+  const running = rejection(engine.run(sineToFlac('a.flac')))
+  const queued = rejection(engine.run(sineToFlac('b.flac')))
+  await engine.close()
+  expect(String(await running)).toContain('audio engine is closed')
+  expect(String(await queued)).toContain('audio engine is closed')
+  expect(String(await rejection(engine.run(sineToFlac('c.flac'))))).toContain('audio engine is closed')
+  await engine.close()
+})

@@ -1,0 +1,22 @@
+/** Messages between the worker pool (main thread) and wasm-worker.ts. */
+
+export interface RunRequest {
+  type: 'run'
+  id: number
+  args: string[]
+  inputs: Record<string, Uint8Array>
+  outputs: string[]
+}
+
+export type WorkerMessage =
+  | { type: 'ready'; version: string }
+  | {
+      type: 'done'
+      id: number
+      exitCode: number
+      log: string[]
+      outputs: Record<string, Uint8Array>
+      missing: string[]
+    }
+  /** The WASM instance trapped (e.g. "memory access out of bounds"); it is unusable from here on. */
+  | { type: 'crashed'; id: number; reason: string; log: string[] }

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util'
+import { type Field, fields } from '../config/fields.ts'
+import { invalid } from '../lib/errors.ts'
+
+export const COMMANDS = ['serve', 'backup'] as const
+export type Command = (typeof COMMANDS)[number] | 'help' | 'version'
+
+export interface ParsedArgs {
+  command: Command
+  positionals: string[]
+  flags: Record<string, string | string[] | boolean | undefined>
+}
+
+type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
+
+function optionTable(): Record<string, OptionSpec> {
+  const table: Record<string, OptionSpec> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  }
+  for (const field of Object.values(fields) as Field<unknown>[]) {
+    table[field.flag] = { type: 'string', multiple: Array.isArray(field.default) }
+  }
+  return table
+}
+
+// `tonearm [command] [flags]`; serve is the default so `tonearm --music ~/Music` just works.
+export function parseCommandLine(argv: string[]): ParsedArgs {
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({ args: argv, options: optionTable(), allowPositionals: true, strict: true })
+  } catch (err) {
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '')
+    throw invalid(`${message} (see tonearm --help)`)
+  }
+  const { positionals } = parsed
+  const values = parsed.values as ParsedArgs['flags']
+  if (values.version) return { command: 'version', positionals: [], flags: values }
+  if (values.help) return { command: 'help', positionals, flags: values }
+  const [first, ...rest] = positionals
+  if (first === undefined) return { command: 'serve', positionals: [], flags: values }
+  if (first === 'help') return { command: 'help', positionals: rest, flags: values }
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw invalid(`unknown command "${first}" (commands: ${COMMANDS.join(', ')}; see tonearm --help)`)
+  }
+  return { command: first as Command, positionals: rest, flags: values }
+}

@@ -1,0 +1,5 @@
+export type { Db, Sqlite } from '../platform/sqlite.ts'
+export { type BackupResult, backup } from './backup.ts'
+export { acquireServerLock, readServerInfo, type ServerInfo, type ServerLock } from './lock.ts'
+export { DB_FILE, integrityCheck, openDatabase } from './open.ts'
+export * as schema from './schema.ts'

@@ -1,0 +1,6 @@
+export { demoAlbums } from './catalog.ts'
+export type { TrackTags } from './encode.ts'
+export { type DemoLibraryOptions, generateDemoLibrary } from './generate.ts'
+export { DEMO_VERSION } from './marker.ts'
+export { type PlannedFile, planDemoLibrary } from './plan.ts'
+export type { CoverMotif, DemoAlbum, DemoFormat, DemoTrack, TrackMusic } from './types.ts'

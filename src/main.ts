@@ -1,0 +1,156 @@
+#!/usr/bin/env bun
+// Composition root: turns the command line into configuration and wires the parts together.
+// It is the only module that imports from every domain.
+import { join } from 'node:path'
+import { createApp } from './api/app.ts'
+import { createMetrics } from './api/metrics.ts'
+import { type AudioEngine, createAudioEngine } from './audio/index.ts'
+import { parseCommandLine } from './cli/args.ts'
+import { helpText } from './cli/help.ts'
+import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
+import { acquireServerLock, backup, openDatabase } from './db/index.ts'
+import { generateDemoLibrary } from './demo/index.ts'
+import { DomainError } from './lib/errors.ts'
+import { createLogger, type Logger } from './lib/logger.ts'
+import { createStatusBoard, type StatusBoard } from './lib/status.ts'
+import { serveHttp } from './platform/serve.ts'
+import { VERSION } from './version.ts'
+
+async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
+  const { config } = loaded
+  checkConfig(config)
+  const logger = createLogger(config.logLevel)
+  logger.info({ version: VERSION, config: describeConfig(loaded) }, 'starting')
+
+  const lock = await acquireServerLock(config.data, { port: config.port, host: config.host })
+  const status = createStatusBoard()
+  const sqlite = await openDatabase(config.data)
+  status.set('database', { status: 'ok' })
+
+  const metrics = createMetrics()
+  const app = createApp({ version: VERSION, logger, metrics, status })
+  let server: Awaited<ReturnType<typeof serveHttp>>
+  try {
+    server = await serveHttp(app.fetch, { port: config.port, host: config.host })
+  } catch (err) {
+    sqlite.close()
+    lock.release()
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE')
+      throw new DomainError('invalid', `invalid setting port: ${config.port} is already in use`)
+    if (code === 'EADDRNOTAVAIL')
+      throw new DomainError(
+        'invalid',
+        `invalid setting host: ${config.host} is not an address of this machine`,
+      )
+    throw err
+  }
+  lock.update({ port: server.port })
+  logger.info(
+    { port: server.port, host: config.host, url: `http://${config.host}:${server.port}/` },
+    'listening',
+  )
+
+  let engine: AudioEngine | undefined
+  const background = startAudio(config, logger, status).then((e) => {
+    engine = e
+  })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish within 10 s; closing anyway')
+      process.exit(1)
+    }, 10_000)
+    await server.stop()
+    // Engine start-up or demo generation may still be running (WASM compiles slowly on a Pi):
+    // give them a moment, then leave them — the demo generator's marker is written last, so an
+    // interrupted generation is simply redone at the next start.
+    await Promise.race([background.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
+    await engine?.close()
+    sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    sqlite.close()
+    lock.release()
+    clearTimeout(force)
+    logger.info('stopped cleanly')
+    logger.flush()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+// The engine and the demo library come up after the server listens, so health answers at once
+// and reports their progress instead of the process looking hung for seconds.
+async function startAudio(
+  config: Config,
+  logger: Logger,
+  status: StatusBoard,
+): Promise<AudioEngine | undefined> {
+  status.set('audio', { status: 'starting' })
+  let engine: AudioEngine
+  try {
+    engine = await createAudioEngine({
+      engine: config.engine,
+      ffmpegPath: config.ffmpegPath || undefined,
+      workers: config.audioWorkers,
+      logger,
+    })
+  } catch (err) {
+    logger.error({ err }, 'audio engine failed to start')
+    status.set('audio', { status: 'failed', reason: (err as Error).message })
+    return undefined
+  }
+  status.set('audio', { status: 'ok', engine: engine.kind, version: engine.version })
+  if (config.music.length > 0) return engine
+
+  const dir = join(config.data, 'demo-music')
+  status.set('library', { status: 'working', task: 'generating demo library', dir })
+  try {
+    const result = await generateDemoLibrary(engine, dir, {
+      onProgress: (done, total, file) => {
+        status.set('library', { status: 'working', task: 'generating demo library', dir, done, total })
+        logger.debug({ done, total, file }, 'demo library')
+      },
+    })
+    logger.info({ dir, files: result.files.length, created: result.created }, 'demo library ready')
+    status.set('library', { status: 'ok', demo: true, dir, files: result.files.length })
+  } catch (err) {
+    logger.error({ err }, 'demo library generation failed')
+    status.set('library', { status: 'failed', reason: (err as Error).message })
+  }
+  return engine
+}
+
+async function runBackup(config: Config, dest: string | undefined): Promise<void> {
+  if (!dest) throw new DomainError('invalid', 'backup needs a destination: tonearm backup DEST --data DIR')
+  checkDataDir(config.data)
+  const result = await backup(config.data, dest)
+  console.log(
+    `backed up ${result.files.join(', ')} to ${result.dest} (${(result.bytes / 1e6).toFixed(1)} MB database)`,
+  )
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseCommandLine(argv)
+  if (args.command === 'version') return void console.log(VERSION)
+  if (args.command === 'help') return void process.stdout.write(helpText())
+  const loaded = loadConfig({ flags: args.flags, env: process.env })
+  if (args.command === 'backup') return runBackup(loaded.config, args.positionals[0])
+  if (args.positionals.length > 0)
+    throw new DomainError('invalid', `unexpected argument "${args.positionals[0]}"`)
+  return serve(loaded)
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  // Configuration and usage problems are one line on stderr, as scripts and service managers expect.
+  if (err instanceof DomainError) {
+    process.stderr.write(`tonearm: ${err.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(`tonearm: ${(err as Error)?.stack ?? String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dir, '..', '..')
+export const BUN = join(ROOT, 'node_modules', '.bin', 'bun')
+
+/** How to start Tonearm: from source, the compiled binary, the Node bundle, or the arm64 binary. */
+export type Launcher = { name: string; command: string[] }
+
+export const fromSource: Launcher = { name: 'source', command: [BUN, join(ROOT, 'src', 'main.ts')] }
+
+export interface Running {
+  url: string
+  port: number
+  proc: ChildProcess
+  /** Every stdout JSON log line seen so far. */
+  logs: Record<string, unknown>[]
+  stderr: () => string
+  exited: Promise<number | null>
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+export function tempDir(prefix = 'tonearm-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+export interface Finished {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Run a command to completion (for --help, --version, bad settings, backup). */
+export function run(
+  l: Launcher,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; input?: string } = {},
+): Promise<Finished> {
+  const [cmd, ...pre] = l.command
+  const child = spawn(cmd as string, [...pre, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  child.stdin.end(opts.input ?? '')
+  return new Promise((res) => child.on('exit', (code) => res({ code, stdout, stderr })))
+}
+
+// Starts a real server on a free port (--port 0) and resolves once it logs the port it bound.
+export function start(
+  l: Launcher,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<Running> {
+  const [cmd, ...pre] = l.command
+  const proc = spawn(cmd as string, [...pre, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, TONEARM_LOG_LEVEL: 'info', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: Record<string, unknown>[] = []
+  let err = ''
+  let buffered = ''
+  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)))
+  proc.stderr?.on('data', (d) => (err += d))
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL')
+      reject(new Error(`${l.name}: server did not start within ${opts.timeoutMs ?? 30000} ms\n${err}`))
+    }, opts.timeoutMs ?? 30000)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`${l.name}: server exited with ${code} before listening\n${err}`))
+    })
+    proc.stdout?.on('data', (d) => {
+      buffered += d
+      const lines = buffered.split('\n')
+      buffered = lines.pop() ?? ''
+      for (const line of lines) {
+        if (!line.trim()) continue
+        let entry: Record<string, unknown>
+        try {
+          entry = JSON.parse(line)
+        } catch {
+          entry = { msg: line }
+        }
+        logs.push(entry)
+        if (entry.msg === 'listening') {
+          clearTimeout(timer)
+          const port = entry.port as number
+          resolvePromise({
+            url: `http://127.0.0.1:${port}`,
+            port,
+            proc,
+            logs,
+            stderr: () => err,
+            exited,
+            stop: async (signal = 'SIGTERM') => {
+              if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal)
+              return exited
+            },
+          })
+        }
+      }
+    })
+  })
+}
+
+/** Polls /api/health until `ready` says so; returns the last health body. */
+export async function waitForHealth(
+  url: string,
+  ready: (body: HealthBody) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<HealthBody> {
+  const deadline = Date.now() + timeoutMs
+  let last: HealthBody | undefined
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/health`)
+      if (res.status === 200) {
+        last = (await res.json()) as HealthBody
+        if (ready(last)) return last
+      }
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(100)
+  }
+  throw new Error(`health never became ready; last: ${JSON.stringify(last)}`)
+}
+
+export interface HealthBody {
+  status: string
+  version: string
+  components: Record<string, { status: string; [k: string]: unknown }>
+}
+
+export const libraryReady = (b: HealthBody) => b.components.library?.status === 'ok'

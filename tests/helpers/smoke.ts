@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  type Launcher,
+  libraryReady,
+  type Running,
+  removeDir,
+  run,
+  start,
+  tempDir,
+  waitForHealth,
+} from './server.ts'
+
+const AUDIO = /\.(flac|mp3|ogg|m4a)$/
+
+function audioFiles(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => AUDIO.test(f))
+}
+
+// The same checks for every way Tonearm ships: from source, compiled, Node bundle, arm64 under qemu.
+export function smokeSuite(
+  launcher: Launcher,
+  opts: { cwd?: string; startTimeoutMs?: number; demo?: boolean } = {},
+) {
+  describe(`smoke: ${launcher.name}`, () => {
+    let data: string
+    let server: Running
+
+    beforeAll(async () => {
+      data = tempDir()
+      server = await start(launcher, ['--data', data], { cwd: opts.cwd, timeoutMs: opts.startTimeoutMs })
+    })
+    afterAll(async () => {
+      await server?.stop('SIGKILL')
+      removeDir(data)
+    })
+
+    it('prints its version', async () => {
+      const r = await run(launcher, ['--version'], { cwd: opts.cwd })
+      expect(r.code).toBe(0)
+      expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+    })
+
+    it('answers /api/health with status and version', async () => {
+      const body = await waitForHealth(server.url)
+      expect(body.status).toBe('ok')
+      expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
+    })
+
+    if (opts.demo !== false) {
+      it('creates the demo library in the data directory', async () => {
+        const body = await waitForHealth(server.url, libraryReady, 120_000)
+        expect(body.components.audio?.status).toBe('ok')
+        expect(audioFiles(join(data, 'demo-music')).length).toBeGreaterThanOrEqual(8)
+      })
+    }
+
+    it('stops cleanly on SIGTERM', async () => {
+      expect(await server.stop('SIGTERM')).toBe(0)
+      expect(server.logs.some((l) => l.msg === 'stopped cleanly')).toBe(true)
+    })
+  })
+}
