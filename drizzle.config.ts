@@ -4,7 +4,7 @@ import { defineConfig } from 'drizzle-kit'
 // the server applies them itself from the embedded copy in src/db/migrations.gen.ts.
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/db/schema.ts',
+  schema: './src/db/schema/index.ts',
   out: './src/db/migrations',
   dbCredentials: { url: './data/drizzle-kit.db' },
 })

@@ -7,7 +7,7 @@ import { renderEmbeddedMigrations } from '../../scripts/embed-migrations.ts'
 import { DomainError } from '../lib/errors.ts'
 import { acquireServerLock, readServerInfo } from './lock.ts'
 import { integrityCheck, openDatabase } from './open.ts'
-import { meta } from './schema.ts'
+import { meta } from './schema/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tonearm-db-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

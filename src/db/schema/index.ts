@@ -1,0 +1,3 @@
+// The one schema of the catalog, one file per domain. Change it, then `npm run db:generate`
+// writes the migration and refreshes the embedded copy the server applies at start.
+export * from './meta.ts'
