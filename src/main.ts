@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createApp } from './api/app.ts'
 import { createMetrics } from './api/metrics.ts'
 import { type AudioEngine, createAudioEngine } from './audio/index.ts'
+import { syncMusicFolders } from './catalog/index.ts'
 import { parseCommandLine } from './cli/args.ts'
 import { helpText } from './cli/help.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
@@ -26,6 +27,8 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   const status = createStatusBoard()
   const sqlite = await openDatabase(config.data)
   status.set('database', { status: 'ok' })
+  const folders = syncMusicFolders(sqlite.db, config.music.length > 0 ? config.music : [demoDir(config)])
+  logger.info({ folders: folders.map((f) => ({ id: f.id, path: f.path })) }, 'music folders')
 
   const metrics = createMetrics()
   const app = createApp({ version: VERSION, logger, metrics, status })
@@ -107,7 +110,7 @@ async function startAudio(
   status.set('audio', { status: 'ok', engine: engine.kind, version: engine.version })
   if (config.music.length > 0) return engine
 
-  const dir = join(config.data, 'demo-music')
+  const dir = demoDir(config)
   status.set('library', { status: 'working', task: 'generating demo library', dir })
   try {
     const result = await generateDemoLibrary(engine, dir, {
@@ -124,6 +127,8 @@ async function startAudio(
   }
   return engine
 }
+
+const demoDir = (config: Config) => join(config.data, 'demo-music')
 
 async function runBackup(config: Config, dest: string | undefined): Promise<void> {
   if (!dest) throw new DomainError('invalid', 'backup needs a destination: tonearm backup DEST --data DIR')

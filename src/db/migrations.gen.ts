@@ -3,4 +3,5 @@ import type { EmbeddedMigration } from './migrate.ts'
 
 export const migrations: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795614283430, breakpoints: true, sql: "CREATE TABLE `meta` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL,\n\t`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL\n);\n" },
+  { tag: "0001_music_folders", when: 1795615556607, breakpoints: true, sql: "CREATE TABLE `music_folders` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`path` text NOT NULL,\n\t`name` text NOT NULL,\n\t`active` integer DEFAULT true NOT NULL,\n\t`added_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `music_folders_path_unique` ON `music_folders` (`path`);" },
 ]

@@ -1,0 +1,1 @@
+export { listMusicFolders, type MusicFolder, syncMusicFolders } from './folders.ts'
