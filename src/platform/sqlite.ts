@@ -1,5 +1,5 @@
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
-import type * as schema from '../db/schema.ts'
+import type * as schema from '../db/schema/index.ts'
 import { isBun } from './runtime.ts'
 
 export type Db = BaseSQLiteDatabase<'sync', unknown, typeof schema>
@@ -31,7 +31,7 @@ export async function openSqlite(path: string, opts: OpenOptions = {}): Promise<
 async function openBun(path: string, opts: OpenOptions): Promise<Sqlite> {
   const { Database } = await import('bun:sqlite')
   const { drizzle } = await import('drizzle-orm/bun-sqlite')
-  const schemaModule = await import('../db/schema.ts')
+  const schemaModule = await import('../db/schema/index.ts')
   const client = opts.readonly ? new Database(path, { readonly: true }) : new Database(path, { create: true })
   return {
     db: drizzle(client, { schema: schemaModule }) as unknown as Db,
@@ -45,7 +45,7 @@ async function openBun(path: string, opts: OpenOptions): Promise<Sqlite> {
 async function openNode(path: string, opts: OpenOptions): Promise<Sqlite> {
   const { default: Database } = await import('better-sqlite3')
   const { drizzle } = await import('drizzle-orm/better-sqlite3')
-  const schemaModule = await import('../db/schema.ts')
+  const schemaModule = await import('../db/schema/index.ts')
   const client = new Database(path, { readonly: opts.readonly ?? false })
   return {
     db: drizzle(client, { schema: schemaModule }) as unknown as Db,
