@@ -22,8 +22,15 @@ const LANES = 2
 
 async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0
+  let failed = false
   const lane = async () => {
-    for (let item = items[next++]; item !== undefined; item = items[next++]) await work(item)
+    // After one failure the other lane stops too, instead of writing on behind a rejected promise.
+    for (let item = items[next++]; item !== undefined && !failed; item = items[next++]) {
+      await work(item).catch((error: unknown) => {
+        failed = true
+        throw error
+      })
+    }
   }
   await Promise.all(Array.from({ length: lanes }, lane))
 }

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:fs'
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { access, readFile, rm, writeFile } from 'node:fs/promises'
 import { delimiter, join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { AudioEngineError, abortReason, FfmpegError } from './errors.ts'
 import { createLogCollector, invalidJobFileName } from './job.ts'
 import { createLimiter } from './limiter.ts'
+import { createScratchDir, removeOrphanedScratchDirs } from './scratch-dir.ts'
 import type { AudioEngine, RunJob, RunResult } from './types.ts'
 
 const VERSION_TIMEOUT_MS = 10_000
@@ -57,7 +57,13 @@ function runProcess(
   signal?: AbortSignal,
 ): Promise<{ code: number; log: string[] }> {
   return new Promise((done, fail) => {
-    const child = spawn(path, ['-nostdin', '-y', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], signal })
+    const child = spawn(path, ['-nostdin', '-y', ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
+      // Its output is thrown away on abort, so there is nothing to let ffmpeg finish cleanly.
+      killSignal: 'SIGKILL',
+    })
     const log = createLogCollector()
     let partial = ''
     // ffmpeg redraws its progress line with \r; treat that as a line end like the WASM logger does.
@@ -91,7 +97,7 @@ export function createNativeEngine(opts: {
 
   async function runInTempDir(job: RunJob): Promise<RunResult> {
     const signal = job.signal ? AbortSignal.any([job.signal, closing.signal]) : closing.signal
-    const dir = await mkdtemp(join(tmpdir(), 'tonearm-ffmpeg-'))
+    const dir = await createScratchDir()
     try {
       for (const [name, data] of Object.entries(job.inputs ?? {})) await writeFile(join(dir, name), data)
       const { code, log } = await runProcess(opts.path, dir, job.args, signal)
@@ -111,6 +117,9 @@ export function createNativeEngine(opts: {
     }
   }
 
+  removeOrphanedScratchDirs().catch((error: unknown) =>
+    opts.logger?.warn({ err: error }, 'could not remove scratch dirs of killed ffmpeg jobs'),
+  )
   opts.logger?.info(
     { path: opts.path, version: opts.version, workers: opts.workers },
     'native ffmpeg engine ready',

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import { explainWorkerStartFailure, wasmWorkerUrl } from './assets.ts'
-import { AudioEngineError, abortReason, FfmpegError } from './errors.ts'
+import { AudioEngineError, abortReason, FfmpegError, logTail } from './errors.ts'
 import { invalidJobFileName } from './job.ts'
 import type { AudioEngine, RunJob, RunResult } from './types.ts'
 import type { RunRequest, WorkerMessage } from './wasm-protocol.ts'
@@ -51,8 +51,10 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
           resolve(message.version)
           pump()
         } else if (message.id === slot.taskId) {
-          if (message.type === 'crashed') lose(slot, message.reason)
-          else finish(slot, message)
+          if (message.type === 'crashed') {
+            logger?.debug({ log: logTail(message.log) }, 'ffmpeg log before the WASM crash')
+            lose(slot, message.reason)
+          } else finish(slot, message)
         }
       })
       worker.on('error', (error) => lose(slot, error instanceof Error ? error.message : String(error)))
