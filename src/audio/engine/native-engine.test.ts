@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { AudioEngineError, FfmpegError } from './errors.ts'
 import { createNativeEngine, detectNativeFfmpeg } from './native-engine.ts'
+import { ascii, rejection, sineToFlac } from './test-support.ts'
 import type { AudioEngine } from './types.ts'
-
-const rejection = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => new Error('expected the promise to reject'),
-    (error: unknown) => error,
-  )
-
-const ascii = (bytes: Uint8Array | undefined, length = 4) =>
-  new TextDecoder().decode(bytes?.subarray(0, length))
-
-const sineToFlac = (name: string, frequency = 440) => ({
-  args: ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=1`, '-ar', '44100', name],
-  outputs: [name],
-})
 
 // CI machines have no system ffmpeg; these tests only run where one is installed.
 const found = await detectNativeFfmpeg()

@@ -1,23 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { AudioEngineError, FfmpegError } from './errors.ts'
+import { ascii, rejection, sineToFlac } from './test-support.ts'
 import type { AudioEngine } from './types.ts'
 import { createWasmEngine } from './wasm-engine.ts'
-
-// Bun's expect(promise).rejects blocks the event loop while it waits, so a worker thread's
-// reply never arrives; wait for the rejection first, then assert on it.
-const rejection = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => new Error('expected the promise to reject'),
-    (error: unknown) => error,
-  )
-
-const ascii = (bytes: Uint8Array | undefined, length = 4) =>
-  new TextDecoder().decode(bytes?.subarray(0, length))
-
-const sineToFlac = (name: string, frequency = 440) => ({
-  args: ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=1`, '-ar', '44100', name],
-  outputs: [name],
-})
 
 describe('WASM audio engine', () => {
   let engine: AudioEngine
