@@ -53,6 +53,17 @@ describe('bad settings stop the program with one line', () => {
   }
 })
 
+describe('listening', () => {
+  it('names the port when it is already taken', async () => {
+    const squatter = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('taken') })
+    const port = squatter.port as number
+    const r = await run(fromSource, ['--data', fresh(), '--port', String(port), '--host', '127.0.0.1'])
+    squatter.stop(true)
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(`tonearm: invalid setting port: ${port} is already in use`)
+  })
+})
+
 describe('data directory', () => {
   it('refuses a second server on the same data directory, naming the first', async () => {
     const data = fresh()
