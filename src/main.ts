@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from './lib/status.ts'
 import { serveHttp } from './platform/serve.ts'
 import { VERSION } from './version.ts'
+import { loadWebAssets } from './webapp/index.ts'
 
 async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   const { config } = loaded
@@ -31,7 +32,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   logger.info({ folders: folders.map((f) => ({ id: f.id, path: f.path })) }, 'music folders')
 
   const metrics = createMetrics()
-  const app = createApp({ version: VERSION, logger, metrics, status })
+  const app = createApp({ version: VERSION, logger, metrics, status, webAssets: await loadWebAssets() })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
     server = await serveHttp(app.fetch, { port: config.port, host: config.host })

@@ -2,11 +2,13 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
+import type { WebAsset } from '../webapp/index.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { AppEnv } from './context.ts'
 import { type Metrics, measure } from './metrics.ts'
 import { errorToResponse, problem } from './problem.ts'
 import { healthRoutes } from './rest/health.ts'
+import { webappRoutes } from './webapp.ts'
 
 export interface AppDeps {
   version: string
@@ -14,6 +16,8 @@ export interface AppDeps {
   metrics: Metrics
   status: StatusBoard
   startedAt?: number
+  /** The bundled web app; left out, the server is API-only (as in most in-process tests). */
+  webAssets?: Map<string, WebAsset>
 }
 
 export function createApp(deps: AppDeps) {
@@ -71,6 +75,8 @@ export function createApp(deps: AppDeps) {
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
   )
+
+  if (deps.webAssets) app.route('/', webappRoutes(deps.webAssets))
 
   return app
 }

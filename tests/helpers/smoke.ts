@@ -49,6 +49,17 @@ export function smokeSuite(
       expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
     })
 
+    it('serves the embedded web app and its script', async () => {
+      const page = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } })
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      expect(html).toContain('<title>Tonearm</title>')
+      const script = html.match(/src="\.?(\/[^"]+\.js)"/)?.[1]
+      const js = await fetch(`${server.url}${script}`)
+      expect(js.status).toBe(200)
+      expect(js.headers.get('content-type')).toContain('javascript')
+    })
+
     if (opts.demo !== false) {
       it('creates the demo library in the data directory', async () => {
         const body = await waitForHealth(server.url, libraryReady, 120_000)

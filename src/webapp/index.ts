@@ -1,0 +1,1 @@
+export { loadWebAssets, type WebAsset } from './assets.ts'
