@@ -35,7 +35,9 @@ describe('web app', () => {
     const first = await app.request('/', { headers: { ...html, 'accept-encoding': 'gzip, br' } })
     const etag = first.headers.get('etag') as string
     expect(first.headers.get('content-encoding')).toBe('gzip')
-    expect(gunzipSync(new Uint8Array(await first.arrayBuffer())).toString()).toContain('<title>Tonearm</title>')
+    expect(gunzipSync(new Uint8Array(await first.arrayBuffer())).toString()).toContain(
+      '<title>Tonearm</title>',
+    )
     const again = await app.request('/', { headers: { ...html, 'if-none-match': etag } })
     expect(again.status).toBe(304)
   })

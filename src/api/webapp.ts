@@ -10,7 +10,8 @@ function send(c: { req: { header(n: string): string | undefined } }, asset: WebA
     vary: 'accept-encoding',
   })
   const inm = c.req.header('if-none-match')
-  if (inm && inm.split(',').some((t) => t.trim() === asset.etag)) return new Response(null, { status: 304, headers })
+  if (inm?.split(',').some((t) => t.trim() === asset.etag))
+    return new Response(null, { status: 304, headers })
   if (asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
     headers.set('content-encoding', 'gzip')
     return new Response(asset.gzip, { headers })

@@ -42,7 +42,8 @@ export async function loadWebAssets(): Promise<Map<string, WebAsset>> {
     const type = TYPES[ext] ?? 'application/octet-stream'
     assets.set(urlPath, {
       body,
-      gzip: COMPRESSIBLE.test(type) && body.length > 512 ? new Uint8Array(gzipSync(body, { level: 9 })) : null,
+      gzip:
+        COMPRESSIBLE.test(type) && body.length > 512 ? new Uint8Array(gzipSync(body, { level: 9 })) : null,
       type,
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
       immutable: urlPath !== '/index.html',
