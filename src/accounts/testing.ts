@@ -9,7 +9,12 @@ import { type Accounts, createAccounts } from './accounts.ts'
 /** A clock tests move by hand, for backoff and expiry without sleeping. */
 export function manualClock(start = Date.UTC(2030, 0, 1)) {
   let t = start
-  return { now: () => t, advance: (ms: number) => void (t += ms) }
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms
+    },
+  }
 }
 
 /** Cheapest scrypt the hash format accepts; production strength is exercised by the black-box tests. */
