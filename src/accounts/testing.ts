@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { syncMusicFolders } from '../catalog/index.ts'
 import { openDatabase } from '../db/open.ts'
 import type { Sqlite } from '../platform/sqlite.ts'
 import { type Accounts, createAccounts } from './accounts.ts'
@@ -32,9 +33,11 @@ export interface AccountsFixture {
 }
 
 // Real SQLite files in a temporary directory: the domain under test is exactly what runs in production.
-export async function accountsFixture(): Promise<AccountsFixture> {
+export async function accountsFixture(opts: { folders?: string[] } = {}): Promise<AccountsFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'tonearm-accounts-'))
   const sqlite = await openDatabase(dir)
+  // As at start-up: folders are synced before accounts load, so "all folders" means these.
+  syncMusicFolders(sqlite.db, opts.folders ?? ['/music/family', '/music/grown-ups'])
   const clock = manualClock()
   const secretKey = randomBytes(32)
   const accounts = createAccounts({ db: sqlite.db, secretKey, now: clock.now, scrypt: FAST_SCRYPT })
