@@ -20,12 +20,9 @@ const createToken = createRoute({
         .strictObject({
           name: z.string().trim().min(1).max(100).openapi({ example: 'backup script' }),
           scopes: z.array(Scope).min(1).max(3),
-          kind: z
-            .enum(TOKEN_KINDS)
-            .optional()
-            .openapi({
-              description: '`api` (default): for /api. `subsonic`: an OpenSubsonic API key, for /rest only',
-            }),
+          kind: z.enum(TOKEN_KINDS).optional().openapi({
+            description: '`api` (default): for /api. `subsonic`: an OpenSubsonic API key, for /rest only',
+          }),
           expiresInDays: z
             .number()
             .int()
