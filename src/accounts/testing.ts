@@ -8,7 +8,7 @@ import type { Sqlite } from '../platform/sqlite.ts'
 import { type Accounts, createAccounts } from './accounts.ts'
 
 /** A clock tests move by hand, for backoff and expiry without sleeping. */
-export function manualClock(start = Date.UTC(2030, 0, 1)) {
+export function manualClock(start = Date.now()) {
   let t = start
   return {
     now: () => t,

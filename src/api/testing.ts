@@ -33,7 +33,7 @@ export async function testApp(security: Partial<SecurityOptions> = {}): Promise<
   const f = await accountsFixture()
   const app = createApp({
     version: '9.9.9',
-    logger: createLogger('silent'),
+    logger: createLogger(process.env.TEST_LOG === '1' ? 'debug' : 'silent'),
     metrics: createMetrics(),
     status: createStatusBoard(),
     accounts: f.accounts,
