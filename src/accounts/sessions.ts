@@ -33,8 +33,10 @@ export function createSessions(deps: {
       .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
       .returning({ id: sessions.id })
       .all()
+    // Only forget what was actually deleted: the id alone may name someone else's session.
+    if (gone.length === 0) return false
     index.remove('session', id)
-    return gone.length > 0
+    return true
   }
 
   return {
