@@ -65,8 +65,16 @@ const WRITERS = (status: number): Record<Who, number> => ({
 })
 
 const rows: Row[] = [
-  { call: 'GET /api/health', request: () => ({ path: '/api/health' }), expect: { ...ALL_OK(200, 200), subsonicKey: 200 } },
-  { call: 'GET /api/docs', request: () => ({ path: '/api/docs' }), expect: { ...ALL_OK(200, 200), subsonicKey: 200 } },
+  {
+    call: 'GET /api/health',
+    request: () => ({ path: '/api/health' }),
+    expect: { ...ALL_OK(200, 200), subsonicKey: 200 },
+  },
+  {
+    call: 'GET /api/docs',
+    request: () => ({ path: '/api/docs' }),
+    expect: { ...ALL_OK(200, 200), subsonicKey: 200 },
+  },
   { call: 'GET /api/auth/me', request: () => ({ path: '/api/auth/me' }), expect: ALL_OK(200) },
   { call: 'GET /api/folders', request: () => ({ path: '/api/folders' }), expect: ALL_OK(200) },
   { call: 'GET /api/tokens', request: () => ({ path: '/api/tokens' }), expect: ALL_OK(200) },
@@ -135,8 +143,11 @@ beforeAll(async () => {
   const user = await t.user('anna')
   const adminP = t.accounts.auth.authenticate(admin.token)!
   const userP = t.accounts.auth.authenticate(user.token)!
-  const token = (p: typeof adminP, scopes: ('read' | 'write' | 'admin')[], kind: 'api' | 'subsonic' = 'api') =>
-    t.accounts.tokens.create(p, { name: 'matrix', scopes, kind }, {}).secret
+  const token = (
+    p: typeof adminP,
+    scopes: ('read' | 'write' | 'admin')[],
+    kind: 'api' | 'subsonic' = 'api',
+  ) => t.accounts.tokens.create(p, { name: 'matrix', scopes, kind }, {}).secret
   Object.assign(creds, {
     anonymous: undefined,
     user: user.token,
@@ -193,7 +204,10 @@ const owned: Owned[] = [
   {
     kind: 'API token',
     create: async (owner) => {
-      const res = await t.call('POST', '/api/tokens', { token: owner, body: { name: 'mine', scopes: ['read'] } })
+      const res = await t.call('POST', '/api/tokens', {
+        token: owner,
+        body: { name: 'mine', scopes: ['read'] },
+      })
       return ((await res.json()) as { token: { id: number } }).token.id
     },
     list: '/api/tokens',
@@ -203,7 +217,9 @@ const owned: Owned[] = [
     kind: 'session',
     create: async (owner) => {
       const res = await t.call('GET', '/api/sessions', { token: owner })
-      return ((await res.json()) as { items: { id: number; current: boolean }[] }).items.find((s) => s.current)!.id
+      return ((await res.json()) as { items: { id: number; current: boolean }[] }).items.find(
+        (s) => s.current,
+      )!.id
     },
     list: '/api/sessions',
     item: (id) => `/api/sessions/${id}`,
@@ -217,7 +233,9 @@ describe('ownership', () => {
       const others = [(await t.user(`other-${thing.kind.replace(' ', '-')}`)).token, creds.admin as string]
       const id = await thing.create(anna.token)
       const ids = async (token: string) =>
-        ((await (await t.call('GET', thing.list, { token })).json()) as { items: { id: number }[] }).items.map((i) => i.id)
+        (
+          (await (await t.call('GET', thing.list, { token })).json()) as { items: { id: number }[] }
+        ).items.map((i) => i.id)
       for (const other of others) {
         expect(await ids(other)).not.toContain(id)
         expect((await t.call('DELETE', thing.item(id), { token: other })).status).toBe(404)
@@ -240,26 +258,36 @@ describe('folder grants', () => {
       items: Record<string, unknown>[]
     }
     expect(folders.items).toEqual([{ id: first!.id, name: 'family' }])
-    const me = (await (await t.call('GET', '/api/auth/me', { token: kid.token })).json()) as { folderIds: number[] }
+    const me = (await (await t.call('GET', '/api/auth/me', { token: kid.token })).json()) as {
+      folderIds: number[]
+    }
     expect(me.folderIds).toEqual([first!.id])
     const boss = await t.user('boss', 'admin', [second!.id])
-    const bossMe = (await (await t.call('GET', '/api/auth/me', { token: boss.token })).json()) as { folderIds: number[] }
+    const bossMe = (await (await t.call('GET', '/api/auth/me', { token: boss.token })).json()) as {
+      folderIds: number[]
+    }
     expect(bossMe.folderIds).toEqual([first!.id, second!.id])
     const none = await t.user('nobody', 'user', [])
-    const noneMe = (await (await t.call('GET', '/api/auth/me', { token: none.token })).json()) as { folderIds: number[] }
+    const noneMe = (await (await t.call('GET', '/api/auth/me', { token: none.token })).json()) as {
+      folderIds: number[]
+    }
     expect(noneMe.folderIds).toEqual([])
   })
 
   it('a changed grant applies to the very next request', async () => {
     const kid = await t.user('kid2', 'user')
     const folders = async () =>
-      ((await (await t.call('GET', '/api/auth/me', { token: kid.token })).json()) as { folderIds: number[] }).folderIds
+      ((await (await t.call('GET', '/api/auth/me', { token: kid.token })).json()) as { folderIds: number[] })
+        .folderIds
     expect((await folders()).length).toBe(2)
     const res = await t.call('PATCH', `/api/users/${kid.id}`, { token: creds.admin, body: { folders: [1] } })
     expect(res.status).toBe(200)
     expect(await folders()).toEqual([1])
     const bad = await t.call('PATCH', `/api/users/${kid.id}`, { token: creds.admin, body: { folders: [99] } })
     expect(bad.status).toBe(400)
-    expect(await bad.json()).toMatchObject({ field: 'folders', detail: 'folders: no music folder with id 99' })
+    expect(await bad.json()).toMatchObject({
+      field: 'folders',
+      detail: 'folders: no music folder with id 99',
+    })
   })
 })

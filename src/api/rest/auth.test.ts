@@ -8,8 +8,10 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const login = (password = 'anna-password', opts: { address?: string; headers?: Record<string, string> } = {}) =>
-  t.call('POST', '/api/auth/login', { body: { username: 'anna', password }, ...opts })
+const login = (
+  password = 'anna-password',
+  opts: { address?: string; headers?: Record<string, string> } = {},
+) => t.call('POST', '/api/auth/login', { body: { username: 'anna', password }, ...opts })
 
 const cookieOf = (res: Response) => /tonearm_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1]
 
@@ -31,12 +33,12 @@ describe('POST /api/auth/login', () => {
 
   it('marks the cookie Secure when a trusted proxy says the browser used https, and only then', async () => {
     const https = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '192.168.1.20' }
-    expect((await login(undefined, { address: '10.9.9.9', headers: https })).headers.get('set-cookie')).toContain(
-      'Secure',
-    )
-    expect((await login(undefined, { address: '10.1.1.1', headers: https })).headers.get('set-cookie')).not.toContain(
-      'Secure',
-    )
+    expect(
+      (await login(undefined, { address: '10.9.9.9', headers: https })).headers.get('set-cookie'),
+    ).toContain('Secure')
+    expect(
+      (await login(undefined, { address: '10.1.1.1', headers: https })).headers.get('set-cookie'),
+    ).not.toContain('Secure')
   })
 
   it('refuses a wrong password with 401 and a bad body with a 400 naming the field', async () => {
@@ -44,7 +46,9 @@ describe('POST /api/auth/login', () => {
     const res = await t.call('POST', '/api/auth/login', { body: { username: 'anna' } })
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ code: 'invalid', field: 'password' })
-    const extra = await t.call('POST', '/api/auth/login', { body: { username: 'a', password: 'b', admin: true } })
+    const extra = await t.call('POST', '/api/auth/login', {
+      body: { username: 'a', password: 'b', admin: true },
+    })
     expect(await extra.json()).toMatchObject({ status: 400, field: 'admin' })
   })
 })
@@ -111,7 +115,7 @@ describe('throttling', () => {
 describe('CSRF', () => {
   let cookie: string
   beforeEach(async () => {
-    cookie = (await login().then((r) => r.json()) as { token: string }).token
+    cookie = ((await login().then((r) => r.json())) as { token: string }).token
   })
   const post = (headers: Record<string, string>, auth: 'cookie' | 'bearer' = 'cookie') =>
     t.call('POST', '/api/tokens', {
