@@ -127,7 +127,7 @@ export const fields = {
     env: 'TONEARM_SETUP_FROM_ANY_ADDRESS',
     help: 'allow the first-run setup page from any address, not only loopback and private networks',
     schema: boolean,
-    default: false,
+    default: false as boolean,
     parse: toBoolean,
   } satisfies Field<boolean>,
   sessionDays: {
@@ -166,7 +166,7 @@ export const fields = {
     env: 'TONEARM_AUTH_HEADER_CREATE_USERS',
     help: 'create unknown users named by the auth header (as role user) instead of rejecting them',
     schema: boolean,
-    default: false,
+    default: false as boolean,
     parse: toBoolean,
   } satisfies Field<boolean>,
   corsOrigins: {
