@@ -1,4 +1,4 @@
-import { eq, lte, sql } from 'drizzle-orm'
+import { and, eq, gt, lte, sql } from 'drizzle-orm'
 import { apiTokens, musicFolders, sessions, userFolders, users } from '../db/schema/index.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { effectiveScopes } from './scopes.ts'
@@ -215,9 +215,11 @@ export function createCredentialIndex(deps: {
         for (const c of pending) {
           const lastUsedAt = new Date(c.lastUsedAt ?? now())
           if (c.kind === 'session') {
+            // Only slide sessions the table still considers alive: one ended or expired by another
+            // process meanwhile must not be brought back by this buffered write.
             tx.update(sessions)
               .set({ lastUsedAt, expiresAt: new Date(c.expiresAt ?? now()) })
-              .where(eq(sessions.id, c.id))
+              .where(and(eq(sessions.id, c.id), gt(sessions.expiresAt, t)))
               .run()
           } else {
             tx.update(apiTokens).set({ lastUsedAt }).where(eq(apiTokens.id, c.id)).run()
