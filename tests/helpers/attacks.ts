@@ -82,6 +82,49 @@ export function forgedSecrets(valid: string): string[] {
   ]
 }
 
+/** Bodies that are not what an operation takes; `fields` are the properties of its JSON schema. */
+export function badBodies(fields: string[]): [category: string, contentType: string, body: BodyInit][] {
+  const wrongType = (value: unknown) =>
+    fields.map((f): [string, string, BodyInit] => [
+      'wrong field types',
+      'application/json',
+      JSON.stringify({ [f]: value }),
+    ])
+  return [
+    ['wrong content type', 'text/plain', '{"username":"a"}'],
+    ['wrong content type', 'application/x-www-form-urlencoded', 'username=a&password=b'],
+    ['wrong content type', 'multipart/form-data; boundary=x', '--x\r\n\r\nx\r\n--x--'],
+    ['wrong content type', 'application/xml', '<a/>'],
+    ['invalid JSON', 'application/json', '{"username":'],
+    ['invalid JSON', 'application/json', "{'username': 'a'}"],
+    ['invalid JSON', 'application/json', '{"a":1,}'],
+    ['invalid JSON', 'application/json', new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
+    ['not an object', 'application/json', '[]'],
+    ['not an object', 'application/json', 'null'],
+    ['not an object', 'application/json', '"text"'],
+    ['not an object', 'application/json', '42'],
+    ['deeply nested JSON', 'application/json', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+    [
+      'prototype pollution',
+      'application/json',
+      '{"__proto__":{"role":"admin"},"constructor":{"prototype":{"x":1}}}',
+    ],
+    ...wrongType({ $gt: '' }),
+    ...wrongType(['a', 1]),
+    ['oversized (Content-Length)', 'application/json', `{"name":"${'x'.repeat(2 * 1024 * 1024)}"}`],
+  ]
+}
+
+/** 2.5 MiB streamed without a Content-Length, so a limit must hold while the body arrives. */
+export function chunkedBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(64 * 1024)))
+      controller.close()
+    },
+  })
+}
+
 export interface Tally {
   /** Records one attempt; fails the test unless `ok(status)` holds. */
   count(category: string, status: number, ok?: (status: number) => boolean): void
