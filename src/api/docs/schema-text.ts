@@ -45,7 +45,8 @@ export function schemaText(schema: JsonSchema | undefined, indent = ''): string 
 function single(type: string, schema: JsonSchema, indent: string): string {
   if (type === 'array') {
     const inner = schemaText(schema.items, indent)
-    return inner.includes(' ') && !inner.startsWith('{') ? `(${inner})[]` : `${inner}[]`
+    const union = inner.replace(/<[^>]+>/g, '').includes(' | ')
+    return union ? `(${inner})[]` : `${inner}[]`
   }
   if (type === 'object') {
     const props = Object.entries(schema.properties ?? {})
