@@ -61,7 +61,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
   const store = createUserStore(db)
   const sessions = createSessions({ db, index, audit, now, ttlMs })
   const tokens = createTokens({ db, index, audit, now })
-  const users = createUsers({ db, store, index, hasher, sessions, tokens, audit, now })
+  const users = createUsers({ db, store, index, hasher, sessions, tokens, throttles, audit, now })
   const auth = createAuth({ db, store, users, index, hasher, sessions, throttles, audit })
   const subsonic = createSubsonic({ db, index, box: createSecretBox(deps.secretKey), throttles, audit })
   const setup = createSetup({ db, store, index, hasher, sessions, audit, now })

@@ -3,6 +3,7 @@ import { users as usersTable } from '../db/schema/index.ts'
 import { conflict, forbidden, invalid, unauthorized } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
 import type { Audit } from './audit.ts'
+import type { LoginThrottles } from './auth.ts'
 import type { CredentialIndex } from './credential-index.ts'
 import type { PasswordHasher } from './passwords.ts'
 import { checkBitrate, checkFolders, checkPassword, checkUsername } from './rules.ts'
@@ -35,10 +36,11 @@ export function createUsers(deps: {
   hasher: PasswordHasher
   sessions: Sessions
   tokens: Tokens
+  throttles: LoginThrottles
   audit: Audit
   now: () => number
 }): Users {
-  const { db, store, index, hasher, sessions, tokens, audit } = deps
+  const { db, store, index, hasher, sessions, tokens, throttles, audit } = deps
 
   const requireAdmin = (actor: Actor) => {
     if (!mayAdminister(actor)) throw forbidden('only an admin may manage other users')
@@ -103,10 +105,15 @@ export function createUsers(deps: {
           if (patch.currentPassword === undefined) {
             throw invalid('currentPassword: needed to change your own password', { field: 'currentPassword' })
           }
+          // Same budget as signing in: a stolen session must not become an unthrottled password oracle.
+          const key = row.username.toLowerCase()
+          throttles.account.check(key)
           if (!(await hasher.verify(patch.currentPassword, row.passwordHash))) {
+            throttles.account.fail(key)
             audit.record('password.change', actor, { success: false, target: row.username })
             throw unauthorized('currentPassword: wrong password')
           }
+          throttles.account.reset(key)
         }
         passwordHash = await hasher.hash(patch.password)
       }

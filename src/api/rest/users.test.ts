@@ -74,6 +74,21 @@ describe('users', () => {
     ])
   })
 
+  it('guessing the current password is throttled like signing in', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await patch(anna.id, anna.token, { password: 'new-password', currentPassword: `guess-${i}` }))
+          .status,
+      ).toBe(401)
+    }
+    const locked = await patch(anna.id, anna.token, {
+      password: 'new-password',
+      currentPassword: 'anna-password',
+    })
+    expect(locked.status).toBe(429)
+    expect(locked.headers.get('retry-after')).toBe('1')
+  })
+
   it('users cannot change their role or settings, nor anyone else', async () => {
     expect((await patch(anna.id, anna.token, { role: 'admin' })).status).toBe(403)
     expect((await patch(anna.id, anna.token, { maxBitrate: 0 })).status).toBe(403)
