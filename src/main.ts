@@ -2,16 +2,20 @@
 // Composition root: turns the command line into configuration and wires the parts together.
 // It is the only module that imports from every domain.
 import { join } from 'node:path'
+import { createInterface } from 'node:readline/promises'
+import { type Accounts, createAccounts } from './accounts/index.ts'
 import { createApp } from './api/app.ts'
 import { createMetrics } from './api/metrics.ts'
 import { type AudioEngine, createAudioEngine } from './audio/index.ts'
-import { syncMusicFolders } from './catalog/index.ts'
-import { parseCommandLine } from './cli/args.ts'
+import { listMusicFolders, syncMusicFolders } from './catalog/index.ts'
+import { type ParsedArgs, parseCommandLine } from './cli/args.ts'
 import { helpText } from './cli/help.ts'
+import { runUserCommand, type UserCommandIO } from './cli/user-command.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
 import { acquireServerLock, backup, openDatabase } from './db/index.ts'
 import { generateDemoLibrary } from './demo/index.ts'
 import { DomainError } from './lib/errors.ts'
+import { loadOrCreateKey } from './lib/keys.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from './lib/status.ts'
 import { serveHttp } from './platform/serve.ts'
@@ -31,8 +35,25 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   const folders = syncMusicFolders(sqlite.db, config.music.length > 0 ? config.music : [demoDir(config)])
   logger.info({ folders: folders.map((f) => ({ id: f.id, path: f.path })) }, 'music folders')
 
+  const accounts = openAccounts(config, sqlite.db)
+  // Before listening, so the first-run page can never race the configured admin.
+  if (config.adminPassword) {
+    const admin = await accounts.setup.adminFromEnvironment(config.adminUser, config.adminPassword)
+    if (admin) logger.info({ user: admin.username }, 'created the first admin from TONEARM_ADMIN_PASSWORD')
+  }
+  accounts.watch()
+
   const metrics = createMetrics()
-  const app = createApp({ version: VERSION, logger, metrics, status, webAssets: await loadWebAssets() })
+  const app = createApp({
+    version: VERSION,
+    logger,
+    metrics,
+    status,
+    accounts,
+    listFolders: () => listMusicFolders(sqlite.db),
+    security: config,
+    webAssets: await loadWebAssets(),
+  })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
     server = await serveHttp(app.fetch, { port: config.port, host: config.host })
@@ -50,6 +71,13 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     throw err
   }
   lock.update({ port: server.port })
+  // Said before "listening", which scripts and tests wait for, so it is never missed.
+  if (accounts.setup.needed()) {
+    logger.warn(
+      { url: `http://${config.host}:${server.port}/setup` },
+      'no user exists yet: open /setup from the local network, or run `tonearm user add NAME --admin`',
+    )
+  }
   logger.info(
     { port: server.port, host: config.host, url: `http://${config.host}:${server.port}/` },
     'listening',
@@ -75,6 +103,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     // interrupted generation is simply redone at the next start.
     await Promise.race([background.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
     await engine?.close()
+    accounts.close()
     sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     sqlite.close()
     lock.release()
@@ -131,6 +160,45 @@ async function startAudio(
 
 const demoDir = (config: Config) => join(config.data, 'demo-music')
 
+function openAccounts(config: Config, db: Parameters<typeof createAccounts>[0]['db']): Accounts {
+  return createAccounts({
+    db,
+    secretKey: loadOrCreateKey(config.data, 'subsonic'),
+    sessionDays: config.sessionDays,
+  })
+}
+
+// `tonearm user …` opens the database without the server lock, so it works beside a running server.
+async function runUser(config: Config, args: ParsedArgs): Promise<void> {
+  checkDataDir(config.data)
+  const sqlite = await openDatabase(config.data)
+  try {
+    const accounts = openAccounts(config, sqlite.db)
+    await runUserCommand(accounts, args.positionals, args.flags, terminal)
+    accounts.close()
+  } finally {
+    sqlite.close()
+  }
+}
+
+const terminal: UserCommandIO = {
+  async readStdin() {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+  async promptLine(question) {
+    if (!process.stdin.isTTY) return null
+    const rl = createInterface({ input: process.stdin, output: process.stderr })
+    try {
+      return await rl.question(question)
+    } finally {
+      rl.close()
+    }
+  },
+  out: (line) => void process.stdout.write(`${line}\n`),
+}
+
 async function runBackup(config: Config, dest: string | undefined): Promise<void> {
   if (!dest) throw new DomainError('invalid', 'backup needs a destination: tonearm backup DEST --data DIR')
   checkDataDir(config.data)
@@ -146,6 +214,7 @@ async function main(argv: string[]): Promise<void> {
   if (args.command === 'help') return void process.stdout.write(helpText())
   const loaded = loadConfig({ flags: args.flags, env: process.env })
   if (args.command === 'backup') return runBackup(loaded.config, args.positionals[0])
+  if (args.command === 'user') return runUser(loaded.config, args)
   if (args.positionals.length > 0)
     throw new DomainError('invalid', `unexpected argument "${args.positionals[0]}"`)
   return serve(loaded)

@@ -1,20 +1,57 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
+import type { Accounts } from '../accounts/index.ts'
+import type { MusicFolder } from '../catalog/index.ts'
+import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { WebAsset } from '../webapp/index.ts'
+import { clientInfo } from './client.ts'
 import type { AppEnv } from './context.ts'
+import type { OpenApiDocument } from './docs/render.ts'
+import { authenticate } from './guard.ts'
 import { type Metrics, measure } from './metrics.ts'
+import { setupPage } from './pages/setup-page.ts'
 import { errorToResponse, problem } from './problem.ts'
+import { auditRoutes } from './rest/audit.ts'
+import { authRoutes } from './rest/auth.ts'
+import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
+import { meRoutes } from './rest/me.ts'
+import { setupRoutes } from './rest/setup.ts'
+import { tokenRoutes } from './rest/tokens.ts'
+import { userRoutes } from './rest/users.ts'
+import { corsFor, limitBody, securityHeaders } from './security.ts'
 import { webappRoutes } from './webapp.ts'
+
+/** The security settings of the configuration (see src/config/fields.ts for what each means). */
+export interface SecurityOptions {
+  trustedProxies: string[]
+  authHeader: string
+  authHeaderCreateUsers: boolean
+  corsOrigins: string[]
+  bodyLimitKb: number
+  setupFromAnyAddress: boolean
+}
+
+const SECURITY_DEFAULTS = {
+  trustedProxies: [],
+  authHeader: '',
+  authHeaderCreateUsers: false,
+  corsOrigins: [],
+  bodyLimitKb: 1024,
+  setupFromAnyAddress: false,
+} satisfies SecurityOptions
 
 export interface AppDeps {
   version: string
   logger: Logger
   metrics: Metrics
   status: StatusBoard
+  accounts: Accounts
+  listFolders: () => MusicFolder[]
+  security?: Partial<SecurityOptions>
   startedAt?: number
   /** The bundled web app; left out, the server is API-only (as in most in-process tests). */
   webAssets?: Map<string, WebAsset>
@@ -22,13 +59,17 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now()
+  const security: SecurityOptions = { ...SECURITY_DEFAULTS, ...deps.security }
+  const { accounts } = deps
   const app = new OpenAPIHono<AppEnv>({
     // Schema failures become a 400 naming the first bad field, in the same problem shape as every error.
     defaultHook: (result, c) => {
       if (result.success) return
       const issue = result.error.issues[0]
-      const field = issue?.path.join('.') || '(body)'
-      return problem(c, 400, 'invalid', `${field}: ${issue?.message ?? 'invalid'}`, { field })
+      const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined
+      const field = unknownKey ?? (issue?.path.join('.') || '(body)')
+      const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'invalid')
+      return problem(c, 400, 'invalid', `${field}: ${message}`, { field })
     },
   })
 
@@ -43,12 +84,29 @@ export function createApp(deps: AppDeps) {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
+        user: c.get('principal')?.username,
         ms: +(performance.now() - t0).toFixed(1),
       },
       'request',
     )
   })
   app.use(measure(deps.metrics))
+  app.use(securityHeaders())
+  app.use(clientInfo(addressSet(security.trustedProxies)))
+  const cors = corsFor(security.corsOrigins)
+  if (cors) app.use('/api/*', cors)
+  app.use('/api/*', limitBody(security.bodyLimitKb))
+  // Every /api route needs a principal unless the guard lists it as public: routes added later
+  // are protected by default.
+  app.use(
+    '/api/*',
+    authenticate({
+      accounts,
+      authHeader: security.authHeader,
+      authHeaderCreateUsers: security.authHeaderCreateUsers,
+      allowedOrigins: security.corsOrigins,
+    }),
+  )
   app.onError(errorToResponse)
   app.notFound((c) => problem(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`))
 
@@ -62,15 +120,54 @@ export function createApp(deps: AppDeps) {
       components: deps.status.snapshot(),
     })),
   )
+  app.route('/api', authRoutes(accounts))
+  app.route('/api', setupRoutes(accounts, { anyAddress: security.setupFromAnyAddress }))
+  app.route('/api', userRoutes(accounts))
+  app.route('/api', tokenRoutes(accounts))
+  app.route('/api', meRoutes(accounts, deps.listFolders))
+  app.route('/api', auditRoutes(accounts))
+  app.route('/', setupPage(accounts, { anyAddress: security.setupFromAnyAddress }))
 
-  app.doc31('/api/openapi.json', {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'an API token (POST /api/tokens) or the token returned by POST /api/auth/login',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'tonearm_session',
+    description: 'the browser session; writes also need a same-origin Origin or Referer header',
+  })
+  // The document describes itself too, so "every /api route is in the document" has no exceptions.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/openapi.json',
+    tags: ['system'],
+    summary: 'This OpenAPI 3.1 document; needs no authentication',
+    security: [],
+    responses: {
+      200: {
+        description: 'The document',
+        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+      },
+    },
+  })
+  const documentConfig = {
     openapi: '3.1.0',
     info: {
       title: 'Tonearm API',
       version: deps.version,
       description: 'The HTTP API of a Tonearm music server',
     },
-  })
+    // Every operation needs one of these unless it says `security: []` (the public routes).
+    security: [{ bearer: [] }, { cookie: [] }] as Record<string, string[]>[],
+  }
+  app.route(
+    '/api',
+    docsRoutes(() => app.getOpenAPI31Document(documentConfig) as unknown as OpenApiDocument),
+  )
+  app.doc31('/api/openapi.json', documentConfig)
 
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),

@@ -20,9 +20,19 @@ const titles: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+}
+
+// Hono and its validators throw HTTPException (malformed JSON, wrong media type, body too large);
+// they get the same stable codes a domain error of that kind would.
+const httpCodes: Record<number, string> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  413: 'too_large',
+  415: 'unsupported_media_type',
 }
 
 export interface Problem {
@@ -65,7 +75,7 @@ export function errorToResponse(err: unknown, c: Context): Response {
   if (err instanceof DomainError) return problem(c, statusOf[err.kind], err.kind, err.message, err.details)
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode
-    const code = status === 413 ? 'too_large' : status === 401 ? 'unauthorized' : 'http_error'
+    const code = httpCodes[status] ?? 'http_error'
     return problem(c, status, code, err.message || titles[status] || 'error')
   }
   c.get('log')?.error({ err }, 'unhandled error')

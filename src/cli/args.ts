@@ -2,8 +2,14 @@ import { parseArgs } from 'node:util'
 import { type Field, fields } from '../config/fields.ts'
 import { invalid } from '../lib/errors.ts'
 
-export const COMMANDS = ['serve', 'backup'] as const
+export const COMMANDS = ['serve', 'backup', 'user'] as const
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version'
+
+/** Flags that belong to one command only; given to any other command they are a usage error. */
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  admin: ['user'],
+  'password-stdin': ['user'],
+}
 
 export interface ParsedArgs {
   command: Command
@@ -18,8 +24,13 @@ function optionTable(): Record<string, OptionSpec> {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   }
+  for (const flag of Object.keys(COMMAND_FLAGS)) table[flag] = { type: 'boolean' }
   for (const field of Object.values(fields) as Field<unknown>[]) {
-    table[field.flag] = { type: 'string', multiple: Array.isArray(field.default) }
+    if (!field.flag) continue
+    table[field.flag] =
+      typeof field.default === 'boolean'
+        ? { type: 'boolean' }
+        : { type: 'string', multiple: Array.isArray(field.default) }
   }
   return table
 }
@@ -38,10 +49,19 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   if (values.version) return { command: 'version', positionals: [], flags: values }
   if (values.help) return { command: 'help', positionals, flags: values }
   const [first, ...rest] = positionals
-  if (first === undefined) return { command: 'serve', positionals: [], flags: values }
+  if (first === undefined) return checked({ command: 'serve', positionals: [], flags: values })
   if (first === 'help') return { command: 'help', positionals: rest, flags: values }
   if (!(COMMANDS as readonly string[]).includes(first)) {
     throw invalid(`unknown command "${first}" (commands: ${COMMANDS.join(', ')}; see tonearm --help)`)
   }
-  return { command: first as Command, positionals: rest, flags: values }
+  return checked({ command: first as Command, positionals: rest, flags: values })
+}
+
+function checked(args: ParsedArgs): ParsedArgs {
+  for (const [flag, commands] of Object.entries(COMMAND_FLAGS)) {
+    if (args.flags[flag] !== undefined && !commands.includes(args.command)) {
+      throw invalid(`--${flag} only applies to: tonearm ${commands.join(', ')} (see tonearm --help)`)
+    }
+  }
+  return args
 }

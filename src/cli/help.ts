@@ -3,9 +3,14 @@ import { NAME, VERSION } from '../version.ts'
 
 export function helpText(): string {
   const settings = (Object.values(fields) as Field<unknown>[]).map((f) => {
-    const flag = `--${f.flag} ${Array.isArray(f.default) ? 'DIR' : 'VALUE'}`.padEnd(26)
-    const def = Array.isArray(f.default) || f.default === '' ? '' : ` [default: ${String(f.default)}]`
-    return `  ${flag}${f.help}${def}\n  ${''.padEnd(26)}env ${f.env}`
+    const name = !f.flag
+      ? '(no flag)'
+      : typeof f.default === 'boolean'
+        ? `--${f.flag}`
+        : `--${f.flag} ${f.arg ?? 'VALUE'}`
+    const def =
+      Array.isArray(f.default) || f.default === '' || f.secret ? '' : ` [default: ${String(f.default)}]`
+    return `  ${name.padEnd(30)}${f.help}${def}\n  ${''.padEnd(30)}env ${f.env}`
   })
   return `${NAME} ${VERSION} — a self-hosted music server in one file
 
@@ -13,7 +18,17 @@ Usage:
   tonearm [serve] [--music DIR]... [--data DIR] [--port N] [--host ADDR]
   tonearm backup DEST [--data DIR]   copy the database and keys into the new directory DEST,
                                       safely while a server is running on DIR
+  tonearm user add NAME [--admin] [--password-stdin] [--data DIR]
+                                      create a user (an admin with --admin); the password is read
+                                      from stdin (with --password-stdin, or typed at a terminal)
+  tonearm user passwd NAME [--password-stdin] [--data DIR]
+                                      set a new password and sign the user out everywhere
+  tonearm user list [--data DIR]      list users, their roles and settings
+  tonearm user delete NAME [--data DIR]
+                                      delete a user with their sessions and tokens
   tonearm --version | --help
+
+  The user commands work beside a running server on the same data directory.
 
 Settings (flags, then environment, then <data>/tonearm.json, then defaults):
 ${settings.join('\n')}

@@ -1,16 +1,20 @@
 import { z } from 'zod'
+import { isAddressOrRange } from '../lib/ip.ts'
 import { LOG_LEVELS } from '../lib/logger.ts'
 
 // Every setting as plain data: its flag, its environment variable, how to read it from a string,
 // its schema and default. Help text, validation and the start-up printout all come from this table.
 export interface Field<T> {
-  flag: string
+  /** Omitted for secrets: a flag would show the value to every local user in `ps`. */
+  flag?: string
   env: string
   help: string
   schema: z.ZodType<T>
   default: T
   /** How a flag or environment string becomes a value before validation. */
   parse?: (raw: string) => unknown
+  /** The placeholder shown in --help (`VALUE` unless set). */
+  arg?: string
   secret?: boolean
 }
 
@@ -21,6 +25,22 @@ const port = z
   .max(65535, 'must be between 0 and 65535')
 
 const toNumber = (raw: string) => (raw.trim() === '' ? raw : Number(raw))
+const toList = (raw: string) =>
+  raw
+    .split(/[\s,]+/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+const TRUE = ['true', '1', 'yes', 'on']
+const FALSE = ['false', '0', 'no', 'off']
+const toBoolean = (raw: string) => {
+  const v = raw.trim().toLowerCase()
+  return TRUE.includes(v) ? true : FALSE.includes(v) ? false : raw
+}
+const boolean = z.boolean({ error: 'must be true or false' })
+// An origin as browsers send it in the Origin header: scheme, host and optional port, nothing else.
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/?#\s]+$/, 'must be origins like https://music.example.com (no path)')
 
 export const fields = {
   port: {
@@ -52,6 +72,7 @@ export const fields = {
     schema: z.array(z.string().min(1, 'must not contain an empty path')),
     default: [] as string[],
     parse: (raw) => raw.split(':').filter((p) => p !== ''),
+    arg: 'DIR',
   } satisfies Field<string[]>,
   logLevel: {
     flag: 'log-level',
@@ -84,6 +105,89 @@ export const fields = {
       .min(1, 'must be at least 1')
       .max(32, 'must be at most 32'),
     default: 1,
+    parse: toNumber,
+  } satisfies Field<number>,
+  adminUser: {
+    flag: 'admin-user',
+    env: 'TONEARM_ADMIN_USER',
+    // The accounts domain checks the name's shape when it creates the user, with its own rule.
+    help: 'name of the first admin created from TONEARM_ADMIN_PASSWORD',
+    schema: z.string().min(1, 'must not be empty'),
+    default: 'admin',
+  } satisfies Field<string>,
+  adminPassword: {
+    env: 'TONEARM_ADMIN_PASSWORD',
+    help: 'creates the first admin at start when no user exists yet (environment or config file only)',
+    schema: z.string(),
+    default: '',
+    secret: true,
+  } satisfies Field<string>,
+  setupFromAnyAddress: {
+    flag: 'setup-from-any-address',
+    env: 'TONEARM_SETUP_FROM_ANY_ADDRESS',
+    help: 'allow the first-run setup page from any address, not only loopback and private networks',
+    schema: boolean,
+    default: false as boolean,
+    parse: toBoolean,
+  } satisfies Field<boolean>,
+  sessionDays: {
+    flag: 'session-days',
+    env: 'TONEARM_SESSION_DAYS',
+    help: 'browser sessions expire after this many days without use',
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(365, 'must be at most 365'),
+    default: 30,
+    parse: toNumber,
+  } satisfies Field<number>,
+  trustedProxies: {
+    flag: 'trusted-proxy',
+    env: 'TONEARM_TRUSTED_PROXIES',
+    help: 'reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-* and auth headers are believed',
+    schema: z.array(z.string().refine(isAddressOrRange, 'must be IP addresses or CIDR ranges')),
+    default: [] as string[],
+    parse: toList,
+    arg: 'CIDR',
+  } satisfies Field<string[]>,
+  authHeader: {
+    flag: 'auth-header',
+    env: 'TONEARM_AUTH_HEADER',
+    help: 'request header naming the signed-in user (e.g. Remote-User), honoured only from trusted proxies',
+    schema: z
+      .string()
+      .regex(/^([A-Za-z0-9-]+)?$/, 'must be a header name like Remote-User')
+      .transform((h) => h.toLowerCase()),
+    default: '',
+  } satisfies Field<string>,
+  authHeaderCreateUsers: {
+    flag: 'auth-header-create-users',
+    env: 'TONEARM_AUTH_HEADER_CREATE_USERS',
+    help: 'create unknown users named by the auth header (as role user) instead of rejecting them',
+    schema: boolean,
+    default: false as boolean,
+    parse: toBoolean,
+  } satisfies Field<boolean>,
+  corsOrigins: {
+    flag: 'cors-origin',
+    env: 'TONEARM_CORS_ORIGINS',
+    help: 'origins allowed to call the API from other web pages (comma-separated); none means CORS is off',
+    schema: z.array(origin),
+    default: [] as string[],
+    parse: toList,
+    arg: 'ORIGIN',
+  } satisfies Field<string[]>,
+  bodyLimitKb: {
+    flag: 'body-limit-kb',
+    env: 'TONEARM_BODY_LIMIT_KB',
+    help: 'largest request body the API accepts, in KiB',
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1_048_576, 'must be at most 1048576'),
+    default: 1024,
     parse: toNumber,
   } satisfies Field<number>,
 } as const

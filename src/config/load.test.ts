@@ -75,4 +75,43 @@ describe('loadConfig', () => {
     const described = describeConfig(loadConfig({ flags: { data: dir }, env: { TONEARM_PORT: '5000' } }))
     expect(described.port).toEqual({ value: 5000, from: 'env' })
   })
+
+  it('reads the security settings: lists, switches, and a secret that is never echoed', () => {
+    const { config } = loadConfig({
+      flags: { data: dir, 'trusted-proxy': ['10.0.0.0/8'], 'setup-from-any-address': true },
+      env: {
+        TONEARM_CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+        TONEARM_AUTH_HEADER: 'Remote-User',
+        TONEARM_AUTH_HEADER_CREATE_USERS: 'yes',
+        TONEARM_ADMIN_PASSWORD: 'from-env-secret',
+      },
+    })
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8'])
+    expect(config.setupFromAnyAddress).toBe(true)
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example:8443'])
+    expect(config.authHeader).toBe('remote-user')
+    expect(config.authHeaderCreateUsers).toBe(true)
+    const described = describeConfig(
+      loadConfig({ flags: { data: dir }, env: { TONEARM_ADMIN_PASSWORD: 'from-env-secret' } }),
+    )
+    expect(described.adminPassword).toEqual({ value: '[redacted]', from: 'env' })
+    expect(
+      messageOf(() => loadConfig({ flags: { data: dir }, env: { TONEARM_TRUSTED_PROXIES: '10.0.0.0/99' } })),
+    ).toContain(
+      'invalid setting trustedProxies (TONEARM_TRUSTED_PROXIES): must be IP addresses or CIDR ranges',
+    )
+    expect(
+      messageOf(() =>
+        loadConfig({ flags: { data: dir }, env: { TONEARM_CORS_ORIGINS: 'https://a.example/path' } }),
+      ),
+    ).toContain('no path')
+    expect(
+      messageOf(() => loadConfig({ flags: { data: dir }, env: { TONEARM_SETUP_FROM_ANY_ADDRESS: 'maybe' } })),
+    ).toContain('must be true or false')
+    writeFileSync(join(dir, 'tonearm.json'), JSON.stringify({ adminPassword: 42 }))
+    const secret = messageOf(() => loadConfig({ flags: { data: dir }, env: {} }))
+    expect(secret).toStartWith('invalid setting adminPassword (tonearm.json):')
+    expect(secret).not.toContain('42')
+    rmSync(join(dir, 'tonearm.json'))
+  })
 })

@@ -28,8 +28,9 @@ function validate(key: ConfigKey, value: unknown, origin: string): unknown {
   const parsed = field.schema.safeParse(value)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
-  const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value)
-  return fail(key, origin, `${issue?.message ?? 'invalid value'}, got ${shown}`)
+  // A rejected secret is still a secret: name the problem, never echo the value.
+  const shown = field.secret ? '' : `, got ${JSON.stringify(value)}`
+  return fail(key, origin, `${issue?.message ?? 'invalid value'}${shown}`)
 }
 
 function fromString(key: ConfigKey, raw: string | string[]): unknown {
@@ -72,9 +73,11 @@ export function loadConfig({ flags, env }: LoadInput): Loaded {
 
   const pick = (key: ConfigKey, file: Record<string, unknown>): void => {
     const field = fields[key] as Field<unknown>
-    const flag = flags[field.flag]
-    if (flag !== undefined && typeof flag !== 'boolean') {
-      values[key] = validate(key, fromString(key, flag), `--${field.flag}`)
+    const flag = field.flag === undefined ? undefined : flags[field.flag]
+    if (flag !== undefined) {
+      // Boolean settings are switches on the command line (`--setup-from-any-address`).
+      const value = typeof flag === 'boolean' ? flag : fromString(key, flag)
+      values[key] = validate(key, value, `--${field.flag}`)
       sources[key] = 'flag'
     } else if (env[field.env] !== undefined) {
       values[key] = validate(key, fromString(key, env[field.env] as string), field.env)

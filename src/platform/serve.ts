@@ -1,6 +1,11 @@
 import { isBun } from './runtime.ts'
 
-type Fetch = (req: Request) => Response | Promise<Response>
+/** What the HTTP layer learns from the socket; Hono sees it as `c.env`. */
+export interface ConnectionInfo {
+  remoteAddress?: string
+}
+
+type Fetch = (req: Request, info: ConnectionInfo) => Response | Promise<Response>
 
 export interface HttpServer {
   /** The bound port (the real one when 0 was asked for). */
@@ -16,7 +21,12 @@ export async function serveHttp(fetch: Fetch, opts: { port: number; host: string
 
 function serveBun(fetch: Fetch, opts: { port: number; host: string }): HttpServer {
   // Bun.serve throws synchronously (EADDRINUSE) when the port is taken, which the caller reports.
-  const server = Bun.serve({ fetch, port: opts.port, hostname: opts.host, idleTimeout: 60 })
+  const server = Bun.serve({
+    fetch: (req, srv) => fetch(req, { remoteAddress: srv.requestIP(req)?.address }),
+    port: opts.port,
+    hostname: opts.host,
+    idleTimeout: 60,
+  })
   return {
     port: server.port ?? opts.port,
     stop: () => server.stop(false),
@@ -25,7 +35,10 @@ function serveBun(fetch: Fetch, opts: { port: number; host: string }): HttpServe
 
 async function serveNode(fetch: Fetch, opts: { port: number; host: string }): Promise<HttpServer> {
   const { createAdaptorServer } = await import('@hono/node-server')
-  const server = createAdaptorServer({ fetch })
+  const server = createAdaptorServer({
+    fetch: (req: Request, env: { incoming: { socket: { remoteAddress?: string } } }) =>
+      fetch(req, { remoteAddress: env.incoming.socket.remoteAddress }),
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.host, () => {

@@ -20,6 +20,7 @@ const route = createRoute({
   path: '/health',
   tags: ['system'],
   summary: 'Liveness and component status; needs no authentication',
+  security: [],
   responses: {
     200: { description: 'The server is up', content: { 'application/json': { schema: HealthSchema } } },
   },

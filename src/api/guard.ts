@@ -1,0 +1,166 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import {
+  type Accounts,
+  type Actor,
+  hasScope,
+  isAdmin,
+  type Principal,
+  type Scope,
+} from '../accounts/index.ts'
+import { forbidden, unauthorized } from '../lib/errors.ts'
+import type { AppEnv } from './context.ts'
+import { sessionCookie } from './session-cookie.ts'
+
+export interface GuardOptions {
+  accounts: Accounts
+  /** Lower-cased header a trusted SSO proxy puts the user name in; '' turns it off. */
+  authHeader: string
+  authHeaderCreateUsers: boolean
+  /** Origins allowed besides our own (the CORS list); cookie writes from them pass the CSRF check. */
+  allowedOrigins: readonly string[]
+}
+
+/**
+ * The /api routes anyone may call. Everything else needs a principal — including routes other
+ * branches add later, which are protected without doing anything. Each of these declares
+ * `security: []` in its OpenAPI definition; a test keeps the two lists equal.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/health',
+  'GET /api/openapi.json',
+  'GET /api/docs',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/setup',
+])
+/** Public only while no user exists; afterwards it needs a principal like everything else. */
+export const SETUP_ROUTE = 'POST /api/setup'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export function authenticate(opts: GuardOptions): MiddlewareHandler<AppEnv> {
+  const { accounts } = opts
+  return async (c, next) => {
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    const route = `${method} ${c.req.path}`
+    const isPublic = PUBLIC_ROUTES.has(route) || (route === SETUP_ROUTE && accounts.setup.needed())
+
+    const bearer = bearerToken(c)
+    let principal: Principal | null = null
+    if (bearer !== undefined) {
+      principal = accounts.auth.authenticate(bearer)
+      c.set('authVia', 'bearer')
+      // A wrong bearer token is an error even where none is needed: a script should learn at once
+      // that its token was revoked, not get anonymous answers.
+      if (!principal && !isPublic) return deny(c, 'the bearer token is invalid, expired or revoked')
+    } else {
+      const cookie = sessionCookie(c)
+      if (cookie) {
+        principal = accounts.auth.authenticate(cookie)
+        c.set('authVia', 'cookie')
+      }
+      if (!principal && opts.authHeader && c.get('client').viaTrustedProxy) {
+        const name = c.req.header(opts.authHeader)?.trim()
+        if (name) {
+          principal = await accounts.auth.authenticateProxyUser(name, {
+            create: opts.authHeaderCreateUsers,
+            client: { address: c.get('client').address },
+          })
+          c.set('authVia', 'proxy')
+        }
+      }
+    }
+    if (principal) c.set('principal', principal)
+    checkCsrf(c, opts.allowedOrigins)
+    if (isPublic) return next()
+    if (!principal) return deny(c, 'sign in first: send a bearer token or the session cookie')
+
+    const needed: Scope = SAFE_METHODS.has(c.req.method) ? 'read' : 'write'
+    if (!hasScope(principal, needed))
+      throw forbidden(`this token lacks the ${needed} scope needed for ${c.req.method}`)
+    return next()
+  }
+}
+
+function bearerToken(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header('authorization')
+  if (header === undefined) return undefined
+  const m = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header)
+  // Present but unusable (Basic, empty, junk) counts as a wrong token rather than no token.
+  return m ? (m[1] as string) : ''
+}
+
+function deny(c: Context<AppEnv>, message: string): never {
+  c.header('WWW-Authenticate', 'Bearer realm="tonearm"')
+  throw unauthorized(message)
+}
+
+// Browsers attach cookies (and an SSO proxy its header) to requests any web page triggers, so
+// writes authenticated that way must show they come from our own pages: the Origin (or, failing
+// that, the Referer) must name the host the browser asked for. Bearer tokens are never attached
+// automatically, so they are exempt. A foreign Origin is refused on any write that is not bearer-
+// authenticated, which also stops a hostile page from signing a visitor in to its own account.
+function checkCsrf(c: Context<AppEnv>, allowedOrigins: readonly string[]): void {
+  if (SAFE_METHODS.has(c.req.method) || c.get('authVia') === 'bearer') return
+  const origin = c.req.header('origin')
+  const referer = c.req.header('referer')
+  const claimed = origin ?? originOf(referer)
+  const host = c.get('client').host?.toLowerCase()
+  const ok = claimed !== undefined && (allowedOrigins.includes(claimed) || hostOf(claimed) === host)
+  if (ok) return
+  const cookieLike = c.get('principal') !== undefined
+  if (claimed === undefined && !cookieLike) return
+  throw forbidden(
+    claimed === undefined
+      ? 'cross-site request check failed: a cookie-authenticated write needs an Origin or Referer header'
+      : `cross-site request check failed: origin ${claimed.slice(0, 100)} is not this server`,
+  )
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'invalid'
+  }
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host.toLowerCase()
+  } catch {
+    return undefined
+  }
+}
+
+/** For routes only admins may use: the admin role and, for tokens, the admin scope. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const p = c.get('principal')
+  if (!p) throw unauthorized()
+  if (!isAdmin(p))
+    throw forbidden(p.role === 'admin' ? 'this token lacks the admin scope' : 'only an admin may do this')
+  await next()
+}
+
+/** For routes that need more than their method implies (e.g. a GET that reveals secrets). */
+export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const p = c.get('principal')
+    if (!p) throw unauthorized()
+    if (!hasScope(p, scope)) throw forbidden(`this token lacks the ${scope} scope`)
+    await next()
+  }
+}
+
+/** The principal of a non-public route (the middleware guarantees it). */
+export function principalOf(c: Context<AppEnv>): Principal {
+  const p = c.get('principal')
+  if (!p) throw unauthorized()
+  return p
+}
+
+/** The principal and address a domain call is made on behalf of, for its checks and the audit log. */
+export function actorOf(c: Context<AppEnv>): Actor {
+  return { principal: c.get('principal'), address: c.get('client').address }
+}
