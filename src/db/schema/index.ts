@@ -1,5 +1,8 @@
 // The one schema of the catalog, one file per domain. Change it, then `npm run db:generate`
 // writes the migration and refreshes the embedded copy the server applies at start.
 
+export * from './events.ts'
 export * from './folders.ts'
+export * from './listening.ts'
 export * from './meta.ts'
+export * from './scrobble.ts'
