@@ -122,6 +122,11 @@ export function createRunner(deps: {
     }
   }
 
+  const onAdvance = (listener: (consumer: string, checkpoint: number) => void) => {
+    listeners.add(listener)
+    return () => void listeners.delete(listener)
+  }
+
   return {
     start() {
       for (const s of states) {
@@ -142,16 +147,13 @@ export function createRunner(deps: {
       const ok = () => states.every((s) => s.checkpoint >= offset)
       if (ok()) return Promise.resolve()
       return new Promise((resolve) => {
-        const off = this.onAdvance(() => {
+        const off = onAdvance(() => {
           if (!ok()) return
           off()
           resolve()
         })
       })
     },
-    onAdvance(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
+    onAdvance,
   }
 }

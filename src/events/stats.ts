@@ -10,7 +10,7 @@ import {
 } from '../db/schema/index.ts'
 import { invalid } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
-import { dayOf, hourOf, isoDay } from './time.ts'
+import { dayOf, HOUR_MS, hourOf, isoDay } from './time.ts'
 
 export const PERIODS = ['week', 'month', 'year', 'all'] as const
 export type Period = (typeof PERIODS)[number]
@@ -141,13 +141,16 @@ export function createStats(deps: { db: Db; now: () => number }) {
       }
     },
 
-    /** Household plays per track in the last hour, day or week, in whole hour buckets. */
+    /**
+     * Household plays per track in the last hour, day or week, in whole hour buckets: the window
+     * reaches back to the start of the hour it began in, so "hour" covers 60 to 120 minutes.
+     */
     trending(window: Window, limit = 50) {
       const plays = sql<number>`sum(${trendingHourly.plays})`
       return db
         .select({ trackId: trendingHourly.trackId, plays })
         .from(trendingHourly)
-        .where(gte(trendingHourly.hour, hourOf(now()) - WINDOW_HOURS[window] + 1))
+        .where(gte(trendingHourly.hour, hourOf(now() - WINDOW_HOURS[window] * HOUR_MS)))
         .groupBy(trendingHourly.trackId)
         .orderBy(desc(plays), asc(trendingHourly.trackId))
         .limit(limit)
