@@ -3,7 +3,7 @@ import { invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { compact } from './compaction.ts'
-import { type Consumer, resetConsumer } from './consumer.ts'
+import type { Consumer } from './consumer.ts'
 import { feedbackConsumer } from './consumers/feedback.ts'
 import { historyConsumer } from './consumers/history.ts'
 import { nowPlayingConsumer } from './consumers/now-playing.ts'
@@ -177,12 +177,7 @@ export function createEvents(deps: EventsDeps) {
     reached: runner.reached,
     compact: compactNow,
     /** Clears a consumer's state; it replays the log (and the compacted aggregates) from 0. */
-    rebuild(name: string) {
-      const c = consumers.find((x) => x.name === name)
-      if (!c) throw invalid(`no consumer named ${name} (consumers: ${names.join(', ')})`)
-      resetConsumer(db, c)
-      runner.wake()
-    },
+    rebuild: runner.rebuild,
     start() {
       runner.start()
       delivery.start()

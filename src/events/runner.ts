@@ -2,9 +2,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { inArray } from 'drizzle-orm'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { eventConsumers } from '../db/schema/index.ts'
+import { invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Db } from '../platform/sqlite.ts'
-import { type Consumer, consumeOnce, ensureCheckpoint } from './consumer.ts'
+import { type Consumer, consumeOnce, ensureCheckpoint, resetConsumer } from './consumer.ts'
 import { head } from './log.ts'
 import { createSleeper, type Sleeper } from './sleeper.ts'
 
@@ -35,6 +36,8 @@ export interface Runner {
   checkpoints(): Record<string, number>
   /** Resolves once every consumer has passed `offset` (tests and benchmarks). */
   reached(offset: number): Promise<void>
+  /** Clears a consumer's state and checkpoint; it replays from offset 0. */
+  rebuild(name: string): void
   /** Called after each committed step. */
   onAdvance(listener: (consumer: string, checkpoint: number) => void): () => void
 }
@@ -141,6 +144,13 @@ export function createRunner(deps: {
     async stop() {
       for (const s of states) s.sleeper.close()
       await Promise.all(states.map((s) => s.done))
+    },
+    rebuild(name) {
+      const s = states.find((x) => x.consumer.name === name)
+      if (!s) throw invalid(`no consumer named ${name} (consumers: ${names.join(', ')})`)
+      resetConsumer(db, s.consumer)
+      s.checkpoint = 0
+      s.sleeper.wake()
     },
     checkpoints: () => Object.fromEntries(states.map((s) => [s.consumer.name, s.checkpoint])),
     reached(offset) {
