@@ -86,7 +86,7 @@ describe('scrobbling', () => {
 
     const scrobbles = stub.accepted('lastfm').filter((x) => x.body.method === 'track.scrobble')
     expect(scrobbles).toHaveLength(1)
-    const { api_sig, format, ...signed } = scrobbles[0]?.body as Record<string, string>
+    const { api_sig, format, ...signed } = (scrobbles[0]?.body ?? {}) as Record<string, string>
     expect(signed).toEqual({
       method: 'track.scrobble',
       artist: 'Miles Davis',
