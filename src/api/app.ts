@@ -1,12 +1,16 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
+import type { Events } from '../events/index.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { AppEnv } from './context.ts'
 import { type Metrics, measure } from './metrics.ts'
 import { errorToResponse, problem } from './problem.ts'
+import { eventRoutes } from './rest/events.ts'
 import { healthRoutes } from './rest/health.ts'
+import { scrobblerRoutes } from './rest/scrobblers.ts'
+import { statsRoutes } from './rest/stats.ts'
 
 export interface AppDeps {
   version: string
@@ -14,6 +18,8 @@ export interface AppDeps {
   metrics: Metrics
   status: StatusBoard
   startedAt?: number
+  /** Listening events, statistics and scrobbling; absent in apps built for other tests. */
+  events?: Events
 }
 
 export function createApp(deps: AppDeps) {
@@ -58,6 +64,12 @@ export function createApp(deps: AppDeps) {
       components: deps.status.snapshot(),
     })),
   )
+
+  if (deps.events) {
+    app.route('/api', eventRoutes(deps.events))
+    app.route('/api', statsRoutes(deps.events))
+    app.route('/api', scrobblerRoutes(deps.events))
+  }
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
