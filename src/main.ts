@@ -11,6 +11,7 @@ import { helpText } from './cli/help.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
 import { acquireServerLock, backup, openDatabase } from './db/index.ts'
 import { generateDemoLibrary } from './demo/index.ts'
+import { createEvents, noCatalog } from './events/index.ts'
 import { DomainError } from './lib/errors.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from './lib/status.ts'
@@ -31,7 +32,18 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   logger.info({ folders: folders.map((f) => ({ id: f.id, path: f.path })) }, 'music folders')
 
   const metrics = createMetrics()
-  const app = createApp({ version: VERSION, logger, metrics, status })
+  const events = createEvents({
+    db: sqlite.db,
+    registry: metrics.registry,
+    logger: logger.child({ domain: 'events' }),
+    // The catalog (another branch) provides durations, albums and artists; until it is wired
+    // in, every track is unknown to the listening statistics.
+    resolveTrack: noCatalog,
+    keyFile: join(config.data, 'keys', 'scrobble.key'),
+    config,
+    version: VERSION,
+  })
+  const app = createApp({ version: VERSION, logger, metrics, status, events })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
     server = await serveHttp(app.fetch, { port: config.port, host: config.host })
@@ -49,6 +61,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     throw err
   }
   lock.update({ port: server.port })
+  events.start()
   logger.info(
     { port: server.port, host: config.host, url: `http://${config.host}:${server.port}/` },
     'listening',
@@ -68,6 +81,9 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
       logger.warn('in-flight requests did not finish within 10 s; closing anyway')
       process.exit(1)
     }, 10_000)
+    // Consumers finish their current step (each is one transaction) and live event streams end,
+    // so the open streams do not hold up the server's stop.
+    await events.stop()
     await server.stop()
     // Engine start-up or demo generation may still be running (WASM compiles slowly on a Pi):
     // give them a moment, then leave them — the demo generator's marker is written last, so an

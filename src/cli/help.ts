@@ -3,7 +3,9 @@ import { NAME, VERSION } from '../version.ts'
 
 export function helpText(): string {
   const settings = (Object.values(fields) as Field<unknown>[]).map((f) => {
-    const flag = `--${f.flag} ${Array.isArray(f.default) ? 'DIR' : 'VALUE'}`.padEnd(26)
+    const name = `--${f.flag} ${Array.isArray(f.default) ? 'DIR' : 'VALUE'}`
+    // A flag too long for the column gets its help on the next line instead of running into it.
+    const flag = name.length < 26 ? name.padEnd(26) : `${name}\n  ${''.padEnd(26)}`
     const def = Array.isArray(f.default) || f.default === '' ? '' : ` [default: ${String(f.default)}]`
     return `  ${flag}${f.help}${def}\n  ${''.padEnd(26)}env ${f.env}`
   })

@@ -29,5 +29,5 @@ export {
   WINDOWS,
   type Window,
 } from './stats.ts'
-export type { ResolvedTrack, TrackResolver } from './tracks.ts'
+export { noCatalog, type ResolvedTrack, type TrackResolver } from './tracks.ts'
 export { batchRejected, type FieldError, fieldErrors, formatPath, parseBatch } from './validate.ts'

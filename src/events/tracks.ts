@@ -82,3 +82,10 @@ export const isStart = (
   e: LoggedEvent,
 ): e is EventOf<'play_started'> | (EventOf<'scrobble'> & { submission: false }) =>
   e.type === 'play_started' || (e.type === 'scrobble' && !e.submission)
+
+/**
+ * The resolver of a server without a catalog: every track is unknown. Plays then count by the
+ * seconds threshold alone, there are no album or artist roll-ups, and nothing can be scrobbled
+ * (the services need artist and title).
+ */
+export const noCatalog: TrackResolver = () => null
