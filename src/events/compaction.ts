@@ -4,7 +4,7 @@ import type { Db } from '../platform/sqlite.ts'
 import { head, setWatermark, toLogged, watermark } from './log.ts'
 import { dayOf } from './time.ts'
 import { isStart, listenOf, memoResolver, type PlayRule, type TrackResolver } from './tracks.ts'
-import { greatest, keyed, newer, sum, upsert } from './upsert.ts'
+import { greatest, keyed, newer, preparedUpsert, sum } from './upsert.ts'
 
 type Aggregate = typeof eventAggregates.$inferInsert
 
@@ -116,7 +116,7 @@ function fold(
     }
   }
   const t = eventAggregates
-  upsert(tx, t, acc.rows(), [t.userId, t.trackId, t.day], {
+  preparedUpsert(tx, t, [t.userId, t.trackId, t.day], {
     starts: sum(t.starts),
     plays: sum(t.plays),
     heardMs: sum(t.heardMs),
@@ -126,5 +126,5 @@ function fold(
     likedAt: newer(t.likedAt, t.likedAt),
     rating: newer(t.rating, t.ratedAt),
     ratedAt: newer(t.ratedAt, t.ratedAt),
-  })
+  })(acc.rows())
 }

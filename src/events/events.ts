@@ -10,7 +10,7 @@ import { nowPlayingConsumer } from './consumers/now-playing.ts'
 import { playsConsumer } from './consumers/plays.ts'
 import { skipsConsumer } from './consumers/skips.ts'
 import { trendingConsumer } from './consumers/trending.ts'
-import { append, head, watermark } from './log.ts'
+import { createAppender, head, watermark } from './log.ts'
 import { createRunner, type RunnerOptions } from './runner.ts'
 import type { EventInput, Source } from './schema.ts'
 import { MAX_BATCH } from './schema.ts'
@@ -59,17 +59,18 @@ export function createEvents(deps: EventsDeps) {
   const { db, logger, config } = deps
   const now = deps.now ?? Date.now
   const rule: PlayRule = { minMs: config.playThresholdSeconds * 1000, fraction: config.playThresholdFraction }
-  const track = { resolveTrack: deps.resolveTrack, rule }
+  const track = { db, resolveTrack: deps.resolveTrack, rule }
   const consumers: Consumer[] = [
     playsConsumer(track),
     historyConsumer(track),
     skipsConsumer(track),
     trendingConsumer({ ...track, now }),
     nowPlayingConsumer(track),
-    feedbackConsumer(),
+    feedbackConsumer({ db }),
     scrobbleConsumer({ ...track, now }),
     ...(deps.extraConsumers ?? []),
   ]
+  const append = createAppender(db)
   const runner = createRunner({ db, consumers, logger, registry: deps.registry, options: deps.runner })
   const accounts = createScrobbleAccounts({
     db,
@@ -155,7 +156,7 @@ export function createEvents(deps: EventsDeps) {
     ingest(userId: number, events: readonly EventInput[], source: Source) {
       if (events.length > MAX_BATCH)
         throw invalid(`events: at most ${MAX_BATCH} events per batch`, { field: 'events' })
-      const result = append(db, userId, events, source, now())
+      const result = append(userId, events, source, now())
       ingested.inc({ source }, result.accepted)
       duplicates.inc(result.duplicates)
       if (result.accepted > 0) {

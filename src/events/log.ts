@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, max, sql } from 'drizzle-orm'
 import { events, meta } from '../db/schema/index.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { EVENT_SCHEMA_VERSION, type EventInput, type LoggedEvent, type Source } from './schema.ts'
+import { preparedInsert } from './upsert.ts'
 
 type Row = typeof events.$inferSelect
 
@@ -13,8 +14,6 @@ export interface AppendResult {
 }
 
 const WATERMARK_KEY = 'events.compactedThrough'
-// 250 rows × 10 columns stays far below SQLite's bound on parameters per statement.
-const INSERT_CHUNK = 250
 
 // Fields stored in their own columns; the rest of an event is its JSON payload.
 const COLUMNS = new Set(['type', 'eventId', 'v', 'deviceId', 'clientTime', 'trackId'])
@@ -48,39 +47,48 @@ export function toLogged(row: Row): LoggedEvent {
   } as LoggedEvent
 }
 
-/** Appends a validated batch in one transaction; a (user, eventId) already in the log is skipped. */
-export function append(
-  db: Db,
-  userId: number,
-  inputs: readonly EventInput[],
-  source: Source,
-  receivedAt: number,
-): AppendResult {
-  return db.transaction(
-    (tx) => {
-      // Known ids are filtered out before inserting: a conflicting INSERT would still consume an
-      // AUTOINCREMENT number, and dense offsets keep "lag = head - checkpoint" a count of events.
-      const seen = new Set<string>()
-      for (let i = 0; i < inputs.length; i += INSERT_CHUNK) {
-        const ids = inputs.slice(i, i + INSERT_CHUNK).map((e) => e.eventId)
-        for (const r of tx
-          .select({ id: events.eventId })
-          .from(events)
-          .where(and(eq(events.userId, userId), inArray(events.eventId, ids)))
-          .all())
-          seen.add(r.id)
-      }
-      const fresh: EventInput[] = []
-      for (const e of inputs) {
-        if (seen.has(e.eventId)) continue
-        seen.add(e.eventId)
-        fresh.push(e)
-      }
-      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-        const rows = fresh.slice(i, i + INSERT_CHUNK).map((e) => {
+/**
+ * Appends validated batches, each in one transaction; an event whose (user, eventId) is already
+ * in the log is skipped. Statements are prepared once: this is the hot path of ingestion.
+ */
+export function createAppender(db: Db) {
+  const prepared = () => ({
+    known: db
+      .select({ o: events.offset })
+      .from(events)
+      .where(
+        and(eq(events.userId, sql.placeholder('userId')), eq(events.eventId, sql.placeholder('eventId'))),
+      )
+      .prepare(),
+    insert: preparedInsert(db, events),
+  })
+  let s: ReturnType<typeof prepared> | undefined
+
+  return (
+    userId: number,
+    inputs: readonly EventInput[],
+    source: Source,
+    receivedAt: number,
+  ): AppendResult => {
+    s ??= prepared()
+    const { known, insert } = s
+    return db.transaction(
+      (tx) => {
+        // Known ids are skipped before inserting rather than left to the unique index: a
+        // conflicting INSERT still consumes an AUTOINCREMENT number, and dense offsets keep
+        // "lag = head - checkpoint" a count of events. The write lock is held, so no other
+        // writer can add one of these ids in between.
+        const seen = new Set<string>()
+        const rows: (typeof events.$inferInsert)[] = []
+        for (const e of inputs) {
+          if (seen.has(e.eventId) || known.get({ userId, eventId: e.eventId })) {
+            seen.add(e.eventId)
+            continue
+          }
+          seen.add(e.eventId)
           const payload: Record<string, unknown> = {}
           for (const [k, v] of Object.entries(e)) if (!COLUMNS.has(k)) payload[k] = v
-          return {
+          rows.push({
             userId,
             eventId: e.eventId,
             type: e.type,
@@ -91,15 +99,14 @@ export function append(
             clientTime: e.clientTime,
             receivedAt,
             payload: JSON.stringify(payload),
-          }
-        })
-        // The transaction holds the write lock, so no other writer can add one of these ids now.
-        tx.insert(events).values(rows).run()
-      }
-      return { accepted: fresh.length, duplicates: inputs.length - fresh.length, head: head(tx) }
-    },
-    { behavior: 'immediate' },
-  )
+          })
+        }
+        insert(rows)
+        return { accepted: rows.length, duplicates: inputs.length - rows.length, head: head(tx) }
+      },
+      { behavior: 'immediate' },
+    )
+  }
 }
 
 /** Up to `limit` events after `after`, oldest first; only `userId`'s when given. */

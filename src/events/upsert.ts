@@ -1,11 +1,11 @@
-import { type SQL, sql } from 'drizzle-orm'
+import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Db } from '../platform/sqlite.ts'
 
-// Consumers fold a whole batch in memory first, then write each table with one multi-row upsert:
-// a batch of a thousand plays of a few hundred tracks costs a handful of statements, not thousands.
-
-const CHUNK = 200
+// Consumers fold a batch in memory first (a thousand plays of a few hundred tracks become a few
+// hundred rows), then write each row with a statement prepared once per consumer. Building SQL
+// per call is what costs here: a prepared single-row upsert runs about four times faster than a
+// freshly built multi-row one.
 
 const excluded = (c: SQLiteColumn) => sql.raw(`excluded."${c.name}"`)
 
@@ -18,26 +18,71 @@ export const greatest = (c: SQLiteColumn): SQL =>
 export const newer = (c: SQLiteColumn, time: SQLiteColumn): SQL =>
   sql`CASE WHEN ${excluded(time)} IS NOT NULL AND ${excluded(time)} >= coalesce(${time}, ${excluded(time)}) THEN ${excluded(c)} ELSE ${c} END`
 
-export function upsert<T extends SQLiteTable>(
-  tx: Db,
-  table: T,
-  rows: readonly T['$inferInsert'][],
-  target: SQLiteColumn[],
-  set: Record<string, SQL>,
-): void {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    tx.insert(table)
-      .values(rows.slice(i, i + CHUNK) as T['$inferInsert'][])
-      .onConflictDoUpdate({ target, set })
-      .run()
+type Row<T extends SQLiteTable> = T['$inferInsert']
+
+/** A statement over every column but an autoincrement id, its values bound from a row by key. */
+function columnsOf(table: SQLiteTable): string[] {
+  return Object.entries(getTableColumns(table))
+    .filter(([, c]) => !(c as { autoIncrement?: boolean }).autoIncrement)
+    .map(([key]) => key)
+}
+
+function binder(table: SQLiteTable, keys: string[]) {
+  const columns = getTableColumns(table)
+  // A prepared statement binds every column, so a column a row leaves out gets its declared
+  // default (the tables written here only have plain-value defaults), else NULL.
+  const defaults = Object.fromEntries(
+    keys.map((k) => {
+      const d = columns[k]?.default
+      return [k, d === undefined || is(d, SQL) ? null : d]
+    }),
+  )
+  return (row: Record<string, unknown>) => {
+    for (const k of keys) if (row[k] === undefined) row[k] = defaults[k]
+    return row
   }
 }
 
-export function insertAll<T extends SQLiteTable>(tx: Db, table: T, rows: readonly T['$inferInsert'][]): void {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    tx.insert(table)
-      .values(rows.slice(i, i + CHUNK) as T['$inferInsert'][])
-      .run()
+/** Prepared `INSERT … ON CONFLICT (target) DO UPDATE SET …`; returns a writer for many rows. */
+export function preparedUpsert<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  target: SQLiteColumn[],
+  set: Record<string, SQL>,
+): (rows: readonly Row<T>[]) => void {
+  const keys = columnsOf(table)
+  const values = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]))
+  const stmt = db
+    .insert(table)
+    .values(values as Row<T>)
+    .onConflictDoUpdate({ target, set })
+    .prepare()
+  const bind = binder(table, keys)
+  return (rows) => {
+    for (const r of rows) stmt.run(bind(r as Record<string, unknown>))
+  }
+}
+
+/** Prepared plain INSERT; returns a writer for many rows. */
+export function preparedInsert<T extends SQLiteTable>(db: Db, table: T): (rows: readonly Row<T>[]) => void {
+  const keys = columnsOf(table)
+  const values = Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]))
+  const stmt = db
+    .insert(table)
+    .values(values as Row<T>)
+    .prepare()
+  const bind = binder(table, keys)
+  return (rows) => {
+    for (const r of rows) stmt.run(bind(r as Record<string, unknown>))
+  }
+}
+
+/** Prepares on first use: consumers are built before anything needs their statements. */
+export function lazy<F>(make: () => F): () => F {
+  let made: F | undefined
+  return () => {
+    made ??= make()
+    return made
   }
 }
 

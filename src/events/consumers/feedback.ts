@@ -1,7 +1,7 @@
 import { trackFeedback } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import type { Consumer } from '../consumer.ts'
-import { keyed, newer, upsert } from '../upsert.ts'
+import { keyed, lazy, newer, preparedUpsert } from '../upsert.ts'
 
 type Row = typeof trackFeedback.$inferInsert
 
@@ -9,15 +9,15 @@ type Row = typeof trackFeedback.$inferInsert
  * The latest like and rating per user and track. "Latest" is by when the user acted, not when the
  * server heard of it, so a phone replaying an offline buffer cannot undo a newer like.
  */
-export function feedbackConsumer(): Consumer {
-  function write(tx: Db, rows: Row[]): void {
-    upsert(tx, trackFeedback, rows, [trackFeedback.userId, trackFeedback.trackId], {
+export function feedbackConsumer(deps: { db: Db }): Consumer {
+  const write = lazy(() =>
+    preparedUpsert(deps.db, trackFeedback, [trackFeedback.userId, trackFeedback.trackId], {
       liked: newer(trackFeedback.liked, trackFeedback.likedAt),
       likedAt: newer(trackFeedback.likedAt, trackFeedback.likedAt),
       rating: newer(trackFeedback.rating, trackFeedback.ratedAt),
       ratedAt: newer(trackFeedback.ratedAt, trackFeedback.ratedAt),
-    })
-  }
+    }),
+  )
   const fold = (
     r: Row,
     liked: boolean | null,
@@ -36,7 +36,7 @@ export function feedbackConsumer(): Consumer {
   }
   return {
     name: 'feedback',
-    apply(tx, batch) {
+    apply(_tx, batch) {
       const acc = keyed<Row>()
       for (const e of batch) {
         if (e.type !== 'like' && e.type !== 'unlike' && e.type !== 'rate') continue
@@ -44,16 +44,16 @@ export function feedbackConsumer(): Consumer {
         if (e.type === 'rate') fold(r, null, null, e.rating, e.at)
         else fold(r, e.type === 'like', e.at, null, null)
       }
-      write(tx, acc.rows())
+      write()(acc.rows())
     },
-    applySnapshot(tx, rows) {
+    applySnapshot(_tx, rows) {
       const acc = keyed<Row>()
       for (const a of rows) {
         if (a.likedAt === null && a.ratedAt === null) continue
         const r = acc.get(`${a.userId}\0${a.trackId}`, () => ({ userId: a.userId, trackId: a.trackId }))
         fold(r, a.liked, a.likedAt, a.rating, a.ratedAt)
       }
-      write(tx, acc.rows())
+      write()(acc.rows())
     },
     reset(tx) {
       tx.delete(trackFeedback).run()

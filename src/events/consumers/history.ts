@@ -1,17 +1,19 @@
 import { listeningHistory } from '../../db/schema/index.ts'
+import type { Db } from '../../platform/sqlite.ts'
 import type { Consumer } from '../consumer.ts'
 import { listenOf, memoResolver, type PlayRule, type TrackResolver } from '../tracks.ts'
-import { insertAll } from '../upsert.ts'
+import { lazy, preparedInsert } from '../upsert.ts'
 
 /**
  * One history entry per counted play. It has no snapshot handler on purpose: compaction keeps
  * counts per day, not individual plays, so a history rebuilt after compaction starts at the
  * compaction watermark. The running consumer's own table is never compacted.
  */
-export function historyConsumer(deps: { resolveTrack: TrackResolver; rule: PlayRule }): Consumer {
+export function historyConsumer(deps: { db: Db; resolveTrack: TrackResolver; rule: PlayRule }): Consumer {
+  const insert = lazy(() => preparedInsert(deps.db, listeningHistory))
   return {
     name: 'history',
-    apply(tx, batch) {
+    apply(_tx, batch) {
       const resolve = memoResolver(deps.resolveTrack)
       const rows: (typeof listeningHistory.$inferInsert)[] = []
       for (const e of batch) {
@@ -27,7 +29,7 @@ export function historyConsumer(deps: { resolveTrack: TrackResolver; rule: PlayR
           eventOffset: e.offset,
         })
       }
-      insertAll(tx, listeningHistory, rows)
+      insert()(rows)
     },
     reset(tx) {
       tx.delete(listeningHistory).run()

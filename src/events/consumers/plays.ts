@@ -3,7 +3,7 @@ import type { Db } from '../../platform/sqlite.ts'
 import type { Consumer } from '../consumer.ts'
 import { dayOf } from '../time.ts'
 import { listenOf, memoResolver, type PlayRule, type TrackResolver } from '../tracks.ts'
-import { greatest, keyed, sum, upsert } from '../upsert.ts'
+import { greatest, keyed, lazy, preparedUpsert, sum } from '../upsert.ts'
 
 type Kind = 'track' | 'album' | 'artist'
 
@@ -23,8 +23,34 @@ interface Delta {
  * the household, and per day for charts over a period. A listen below the play threshold still
  * adds its heard time (listening time is time, whatever the verdict) but no play.
  */
-export function playsConsumer(deps: { resolveTrack: TrackResolver; rule: PlayRule }): Consumer {
-  function write(tx: Db, deltas: Iterable<Delta>, resolve: TrackResolver): void {
+export function playsConsumer(deps: { db: Db; resolveTrack: TrackResolver; rule: PlayRule }): Consumer {
+  const set = (t: typeof playCounts | typeof playCountsGlobal | typeof playDaily) => ({
+    plays: sum(t.plays),
+    heardMs: sum(t.heardMs),
+    lastPlayedAt: greatest(t.lastPlayedAt),
+  })
+  const writers = lazy(() => ({
+    user: preparedUpsert(
+      deps.db,
+      playCounts,
+      [playCounts.userId, playCounts.kind, playCounts.itemId],
+      set(playCounts),
+    ),
+    global: preparedUpsert(
+      deps.db,
+      playCountsGlobal,
+      [playCountsGlobal.kind, playCountsGlobal.itemId],
+      set(playCountsGlobal),
+    ),
+    daily: preparedUpsert(
+      deps.db,
+      playDaily,
+      [playDaily.userId, playDaily.kind, playDaily.itemId, playDaily.day],
+      set(playDaily),
+    ),
+  }))
+
+  function write(deltas: Iterable<Delta>, resolve: TrackResolver): void {
     const user = keyed<typeof playCounts.$inferInsert>()
     const global = keyed<typeof playCountsGlobal.$inferInsert>()
     const daily = keyed<typeof playDaily.$inferInsert>()
@@ -62,37 +88,15 @@ export function playsConsumer(deps: { resolveTrack: TrackResolver; rule: PlayRul
         )
       }
     }
-    const set = (t: typeof playCounts | typeof playCountsGlobal | typeof playDaily) => ({
-      plays: sum(t.plays),
-      heardMs: sum(t.heardMs),
-      lastPlayedAt: greatest(t.lastPlayedAt),
-    })
-    upsert(
-      tx,
-      playCounts,
-      user.rows(),
-      [playCounts.userId, playCounts.kind, playCounts.itemId],
-      set(playCounts),
-    )
-    upsert(
-      tx,
-      playCountsGlobal,
-      global.rows(),
-      [playCountsGlobal.kind, playCountsGlobal.itemId],
-      set(playCountsGlobal),
-    )
-    upsert(
-      tx,
-      playDaily,
-      daily.rows(),
-      [playDaily.userId, playDaily.kind, playDaily.itemId, playDaily.day],
-      set(playDaily),
-    )
+    const w = writers()
+    w.user(user.rows())
+    w.global(global.rows())
+    w.daily(daily.rows())
   }
 
   return {
     name: 'plays',
-    apply(tx, batch) {
+    apply(_tx, batch) {
       const resolve = memoResolver(deps.resolveTrack)
       const deltas: Delta[] = []
       for (const e of batch) {
@@ -107,13 +111,13 @@ export function playsConsumer(deps: { resolveTrack: TrackResolver; rule: PlayRul
           day: dayOf(e.at),
         })
       }
-      write(tx, deltas, resolve)
+      write(deltas, resolve)
     },
-    applySnapshot(tx, rows) {
+    applySnapshot(_tx, rows) {
       const deltas = rows
         .filter((r) => r.plays > 0 || r.heardMs > 0)
         .map((r) => ({ ...r, lastPlayedAt: r.plays > 0 ? r.lastPlayedAt : null }))
-      write(tx, deltas, memoResolver(deps.resolveTrack))
+      write(deltas, memoResolver(deps.resolveTrack))
     },
     reset(tx) {
       tx.delete(playCounts).run()

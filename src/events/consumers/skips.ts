@@ -2,22 +2,22 @@ import { trackSkips } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import type { Consumer } from '../consumer.ts'
 import { isStart, listenOf, memoResolver, type PlayRule, type TrackResolver } from '../tracks.ts'
-import { keyed, sum, upsert } from '../upsert.ts'
+import { keyed, lazy, preparedUpsert, sum } from '../upsert.ts'
 
 type Row = typeof trackSkips.$inferInsert
 
 /** Starts, skips and counted plays per user and track: the skip rate recommendations avoid. */
-export function skipsConsumer(deps: { resolveTrack: TrackResolver; rule: PlayRule }): Consumer {
-  function write(tx: Db, rows: Row[]): void {
-    upsert(tx, trackSkips, rows, [trackSkips.userId, trackSkips.trackId], {
+export function skipsConsumer(deps: { db: Db; resolveTrack: TrackResolver; rule: PlayRule }): Consumer {
+  const write = lazy(() =>
+    preparedUpsert(deps.db, trackSkips, [trackSkips.userId, trackSkips.trackId], {
       starts: sum(trackSkips.starts),
       skips: sum(trackSkips.skips),
       plays: sum(trackSkips.plays),
-    })
-  }
+    }),
+  )
   return {
     name: 'skips',
-    apply(tx, batch) {
+    apply(_tx, batch) {
       const resolve = memoResolver(deps.resolveTrack)
       const acc = keyed<Row>()
       const row = (userId: number, trackId: string) =>
@@ -27,11 +27,10 @@ export function skipsConsumer(deps: { resolveTrack: TrackResolver; rule: PlayRul
         else if (e.type === 'skip') row(e.userId, e.trackId).skips++
         else if (listenOf(e, resolve, deps.rule)?.counted && e.trackId) row(e.userId, e.trackId).plays++
       }
-      write(tx, acc.rows())
+      write()(acc.rows())
     },
-    applySnapshot(tx, rows) {
-      write(
-        tx,
+    applySnapshot(_tx, rows) {
+      write()(
         rows
           .filter((r) => r.starts + r.skips + r.plays > 0)
           .map((r) => ({

@@ -1,9 +1,10 @@
 import { lt } from 'drizzle-orm'
 import { trendingHourly } from '../../db/schema/index.ts'
+import type { Db } from '../../platform/sqlite.ts'
 import type { Consumer } from '../consumer.ts'
 import { hourOf } from '../time.ts'
 import { listenOf, memoResolver, type PlayRule, type TrackResolver } from '../tracks.ts'
-import { keyed, sum, upsert } from '../upsert.ts'
+import { keyed, lazy, preparedUpsert, sum } from '../upsert.ts'
 
 /** Buckets are kept a little longer than the widest window (a week) and then pruned. */
 export const TRENDING_KEEP_HOURS = 8 * 24
@@ -14,10 +15,16 @@ export const TRENDING_KEEP_HOURS = 8 * 24
  * TRENDING_KEEP_HOURS, so they are outside every window.
  */
 export function trendingConsumer(deps: {
+  db: Db
   resolveTrack: TrackResolver
   rule: PlayRule
   now: () => number
 }): Consumer {
+  const write = lazy(() =>
+    preparedUpsert(deps.db, trendingHourly, [trendingHourly.trackId, trendingHourly.hour], {
+      plays: sum(trendingHourly.plays),
+    }),
+  )
   return {
     name: 'trending',
     apply(tx, batch) {
@@ -30,9 +37,7 @@ export function trendingConsumer(deps: {
         if (!l?.counted || hour < oldest) continue
         acc.get(`${l.trackId}\0${hour}`, () => ({ trackId: l.trackId, hour, plays: 0 })).plays++
       }
-      upsert(tx, trendingHourly, acc.rows(), [trendingHourly.trackId, trendingHourly.hour], {
-        plays: sum(trendingHourly.plays),
-      })
+      write()(acc.rows())
       tx.delete(trendingHourly).where(lt(trendingHourly.hour, oldest)).run()
     },
     reset(tx) {

@@ -1,8 +1,9 @@
 import { isNull } from 'drizzle-orm'
 import { scrobbleAccounts, scrobbleQueue } from '../../db/schema/index.ts'
+import type { Db } from '../../platform/sqlite.ts'
 import type { Consumer } from '../consumer.ts'
 import { isStart, listenOf, memoResolver, type PlayRule, type TrackResolver } from '../tracks.ts'
-import { insertAll } from '../upsert.ts'
+import { lazy, preparedInsert } from '../upsert.ts'
 import type { Submission } from './services.ts'
 
 /** How long a now-playing notice stays worth sending when the track length is unknown. */
@@ -15,10 +16,12 @@ const NOW_PLAYING_FALLBACK_MS = 10 * 60_000
  * nor a reset: replaying old plays would submit them again.
  */
 export function scrobbleConsumer(deps: {
+  db: Db
   resolveTrack: TrackResolver
   rule: PlayRule
   now: () => number
 }): Consumer {
+  const insert = lazy(() => preparedInsert(deps.db, scrobbleQueue))
   return {
     name: 'scrobble',
     apply(tx, batch) {
@@ -65,7 +68,7 @@ export function scrobbleConsumer(deps: {
             createdAt: now,
           })
       }
-      insertAll(tx, scrobbleQueue, rows)
+      insert()(rows)
     },
   }
 }
