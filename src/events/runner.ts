@@ -5,7 +5,7 @@ import { eventConsumers } from '../db/schema/index.ts'
 import { invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Db } from '../platform/sqlite.ts'
-import { type Consumer, consumeOnce, ensureCheckpoint, resetConsumer } from './consumer.ts'
+import { type Consumer, consumeOnce, ensureCheckpoint, readCheckpoint, resetConsumer } from './consumer.ts'
 import { head } from './log.ts'
 import { createSleeper, type Sleeper } from './sleeper.ts'
 
@@ -145,6 +145,7 @@ export function createRunner(deps: {
       for (const s of states) {
         if (s.done) continue
         ensureCheckpoint(db, s.consumer.name)
+        s.checkpoint = readCheckpoint(db, s.consumer.name)
         s.done = loop(s)
       }
     },
