@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { Registry } from 'prom-client'
 import { openDatabase } from '../db/open.ts'
 import { createLogger } from '../lib/logger.ts'
@@ -51,16 +52,9 @@ export function createTestCatalog(sqlite: Sqlite) {
   return {
     resolveTrack,
     add(id: string, t: Partial<ResolvedTrack> = {}) {
-      sqlite.all(
-        'INSERT OR REPLACE INTO test_tracks VALUES (?, ?, ?, ?, ?, ?, ?)',
-        id,
-        t.durationMs ?? 200_000,
-        t.albumId === undefined ? `album-of-${id}` : t.albumId,
-        JSON.stringify(t.artistIds ?? [`artist-of-${id}`]),
-        t.title ?? `Title ${id}`,
-        t.artist ?? `Artist ${id}`,
-        t.album ?? `Album ${id}`,
-      )
+      sqlite.db.run(sql`INSERT OR REPLACE INTO test_tracks VALUES (${id}, ${t.durationMs ?? 200_000},
+        ${t.albumId === undefined ? `album-of-${id}` : t.albumId}, ${JSON.stringify(t.artistIds ?? [`artist-of-${id}`])},
+        ${t.title ?? `Title ${id}`}, ${t.artist ?? `Artist ${id}`}, ${t.album ?? `Album ${id}`})`)
     },
   }
 }
