@@ -1,5 +1,5 @@
 // Listening events: a durable log of what people play, consumers that turn it into statistics
-// exactly once, and scrobbling. See README.md in this folder for the model.
+// exactly once, and scrobbling. README.md in this folder explains the model.
 export type { CompactionResult } from './compaction.ts'
 export type { AggregateRow, Consumer } from './consumer.ts'
 export { createEvents, type Events, type EventsConfig, type EventsDeps } from './events.ts'
