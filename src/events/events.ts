@@ -16,6 +16,7 @@ import type { EventInput, Source } from './schema.ts'
 import { MAX_BATCH } from './schema.ts'
 import { createScrobbleAccounts } from './scrobble/accounts.ts'
 import { scrobbleConsumer } from './scrobble/consumer.ts'
+import type { Service } from './scrobble/services.ts'
 import { createDelivery, type DeliveryOptions } from './scrobble/delivery.ts'
 import { lastfmClient } from './scrobble/lastfm.ts'
 import { listenBrainzClient } from './scrobble/listenbrainz.ts'
@@ -171,7 +172,16 @@ export function createEvents(deps: EventsDeps) {
     /** Events at or below this offset were compacted: a stream starts after it. */
     watermark: () => watermark(db),
     stats: createStats({ db, now }),
-    scrobblers: { set: accounts.set, remove: accounts.remove, list: accounts.list },
+    scrobblers: {
+      /** Saves credentials; a paused account's waiting submissions go out at once. */
+      set(userId: number, service: Service, secret: unknown) {
+        const status = accounts.set(userId, service, secret)
+        delivery.wake()
+        return status
+      },
+      remove: accounts.remove,
+      list: accounts.list,
+    },
     consumers: names,
     checkpoints: runner.checkpoints,
     /** Resolves once every consumer has applied the log up to `offset`. */
