@@ -78,6 +78,18 @@ describe('ingest', () => {
   })
 })
 
+describe('tail', () => {
+  it('follows the log live and ends every tail at stop, so an open stream never holds up shutdown', async () => {
+    const tail = events.tail({ after: 0, follow: true, signal: new AbortController().signal })
+    const first = tail.next()
+    events.ingest(1, [ev('like', { trackId: 't1' })], 'web')
+    expect((await first).value?.map((e) => e.type)).toEqual(['like'])
+    const waiting = tail.next()
+    await events.stop()
+    expect((await waiting).done).toBe(true)
+  })
+})
+
 describe('batch validation', () => {
   it('names every bad field by its index and stores nothing (all or nothing)', () => {
     const err = caught(() =>
