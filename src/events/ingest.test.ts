@@ -83,7 +83,8 @@ describe('tail', () => {
     const tail = events.tail({ after: 0, follow: true, signal: new AbortController().signal })
     const first = tail.next()
     events.ingest(1, [ev('like', { trackId: 't1' })], 'web')
-    expect((await first).value?.map((e) => e.type)).toEqual(['like'])
+    const got = (await first).value ?? []
+    expect(got.map((e) => e.type)).toEqual(['like'])
     const waiting = tail.next()
     await events.stop()
     expect((await waiting).done).toBe(true)
