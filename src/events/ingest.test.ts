@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'bun:test'
 import { events as eventsTable } from '../db/schema/index.ts'
 import { DomainError } from '../lib/errors.ts'
 import type { Events } from './events.ts'
+import type { LoggedEvent } from './schema.ts'
 import { ev, listen, testDatabase, testEvents } from './test-support.ts'
 import { parseBatch } from './validate.ts'
 
@@ -83,7 +84,7 @@ describe('tail', () => {
     const tail = events.tail({ after: 0, follow: true, signal: new AbortController().signal })
     const first = tail.next()
     events.ingest(1, [ev('like', { trackId: 't1' })], 'web')
-    const got = (await first).value ?? []
+    const got: LoggedEvent[] = (await first).value ?? []
     expect(got.map((e) => e.type)).toEqual(['like'])
     const waiting = tail.next()
     await events.stop()
