@@ -128,7 +128,10 @@ describe('scrobbling', () => {
     first.scrobblers.set(1, 'lastfm', { sessionKey: 'lfm-session' })
     const plays = [0, 1, 2].flatMap((i) => [listen('t2', 200_000, Date.now() - i * 600_000)[1]!])
     await first.reached(first.ingest(1, plays, 'web').head)
-    await until(() => stub.received.length >= 3)
+    // Every play has been tried (and its failure recorded) before the process goes away.
+    const tried = () =>
+      t.sqlite.all<{ n: number }>('SELECT count(*) AS n FROM scrobble_queue WHERE attempts >= 1')[0]?.n
+    await until(() => tried() === 3)
     await first.stop()
     const waiting = t.sqlite.all<{ attempts: number; last_error: string }>(
       'SELECT attempts, last_error FROM scrobble_queue',
