@@ -14,6 +14,7 @@ import { runUserCommand, type UserCommandIO } from './cli/user-command.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
 import { acquireServerLock, backup, openDatabase } from './db/index.ts'
 import { generateDemoLibrary } from './demo/index.ts'
+import { createEvents, noCatalog } from './events/index.ts'
 import { DomainError } from './lib/errors.ts'
 import { loadOrCreateKey } from './lib/keys.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
@@ -44,6 +45,17 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   accounts.watch()
 
   const metrics = createMetrics()
+  const events = createEvents({
+    db: sqlite.db,
+    registry: metrics.registry,
+    logger: logger.child({ domain: 'events' }),
+    // The catalog (another branch) provides durations, albums and artists; until it is wired
+    // in, every track is unknown to the listening statistics.
+    resolveTrack: noCatalog,
+    keyFile: join(config.data, 'keys', 'scrobble.key'),
+    config,
+    version: VERSION,
+  })
   const app = createApp({
     version: VERSION,
     logger,
@@ -53,6 +65,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     listFolders: () => listMusicFolders(sqlite.db),
     security: config,
     webAssets: await loadWebAssets(),
+    events,
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
@@ -78,6 +91,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
       'no user exists yet: open /setup from the local network, or run `tonearm user add NAME --admin`',
     )
   }
+  events.start()
   logger.info(
     { port: server.port, host: config.host, url: `http://${config.host}:${server.port}/` },
     'listening',
@@ -97,6 +111,9 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
       logger.warn('in-flight requests did not finish within 10 s; closing anyway')
       process.exit(1)
     }, 10_000)
+    // Consumers finish their current step (each is one transaction) and live event streams end,
+    // so the open streams do not hold up the server's stop.
+    await events.stop()
     await server.stop()
     // Engine start-up or demo generation may still be running (WASM compiles slowly on a Pi):
     // give them a moment, then leave them — the demo generator's marker is written last, so an

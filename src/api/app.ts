@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { Accounts } from '../accounts/index.ts'
 import type { MusicFolder } from '../catalog/index.ts'
+import type { Events } from '../events/index.ts'
 import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
@@ -44,6 +45,10 @@ const SECURITY_DEFAULTS = {
   setupFromAnyAddress: false,
 } satisfies SecurityOptions
 
+import { eventRoutes } from './rest/events.ts'
+import { scrobblerRoutes } from './rest/scrobblers.ts'
+import { statsRoutes } from './rest/stats.ts'
+
 export interface AppDeps {
   version: string
   logger: Logger
@@ -55,6 +60,8 @@ export interface AppDeps {
   startedAt?: number
   /** The bundled web app; left out, the server is API-only (as in most in-process tests). */
   webAssets?: Map<string, WebAsset>
+  /** Listening events, statistics and scrobbling; absent in apps built for other tests. */
+  events?: Events
 }
 
 export function createApp(deps: AppDeps) {
@@ -127,6 +134,12 @@ export function createApp(deps: AppDeps) {
   app.route('/api', meRoutes(accounts, deps.listFolders))
   app.route('/api', auditRoutes(accounts))
   app.route('/', setupPage(accounts, { anyAddress: security.setupFromAnyAddress }))
+
+  if (deps.events) {
+    app.route('/api', eventRoutes(deps.events))
+    app.route('/api', statsRoutes(deps.events))
+    app.route('/api', scrobblerRoutes(deps.events))
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

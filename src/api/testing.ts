@@ -31,7 +31,7 @@ export interface TestApp extends AccountsFixture {
 // the socket, which the black-box tests in tests/ cover.
 export async function testApp(
   security: Partial<SecurityOptions> = {},
-  extra: Partial<Pick<AppDeps, 'webAssets'>> = {},
+  extra: Partial<Pick<AppDeps, 'webAssets' | 'events'>> | ((f: AccountsFixture) => Partial<AppDeps>) = {},
 ): Promise<TestApp> {
   const f = await accountsFixture()
   const app = createApp({
@@ -42,7 +42,7 @@ export async function testApp(
     accounts: f.accounts,
     listFolders: () => listMusicFolders(f.sqlite.db),
     security,
-    ...extra,
+    ...(typeof extra === 'function' ? extra(f) : extra),
   })
   return {
     ...f,

@@ -10,7 +10,9 @@ export function helpText(): string {
         : `--${f.flag} ${f.arg ?? 'VALUE'}`
     const def =
       Array.isArray(f.default) || f.default === '' || f.secret ? '' : ` [default: ${String(f.default)}]`
-    return `  ${name.padEnd(30)}${f.help}${def}\n  ${''.padEnd(30)}env ${f.env}`
+    // A flag too long for the column gets its help on the next line instead of running into it.
+    const flag = name.length < 30 ? name.padEnd(30) : `${name}\n  ${''.padEnd(30)}`
+    return `  ${flag}${f.help}${def}\n  ${''.padEnd(30)}env ${f.env}`
   })
   return `${NAME} ${VERSION} — a self-hosted music server in one file
 

@@ -42,6 +42,10 @@ const origin = z
   .string()
   .regex(/^https?:\/\/[^/?#\s]+$/, 'must be origins like https://music.example.com (no path)')
 
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^/\s]+/.test(v) && URL.canParse(v), 'must be an http:// or https:// URL')
+
 export const fields = {
   port: {
     flag: 'port',
@@ -118,6 +122,68 @@ export const fields = {
   adminPassword: {
     env: 'TONEARM_ADMIN_PASSWORD',
     help: 'creates the first admin at start when no user exists yet (environment or config file only)',
+    schema: z.string(),
+    default: '',
+    secret: true,
+  } satisfies Field<string>,
+  playThresholdSeconds: {
+    flag: 'play-threshold-seconds',
+    env: 'TONEARM_PLAY_THRESHOLD_SECONDS',
+    help: 'a listen counts as a play once heard this long…',
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(3600, 'must be at most 3600'),
+    default: 30,
+    parse: toNumber,
+  } satisfies Field<number>,
+  playThresholdFraction: {
+    flag: 'play-threshold-fraction',
+    env: 'TONEARM_PLAY_THRESHOLD_FRACTION',
+    help: '…or once this fraction of the track was heard',
+    schema: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1'),
+    default: 0.5,
+    parse: toNumber,
+  } satisfies Field<number>,
+  eventRetentionDays: {
+    flag: 'event-retention-days',
+    env: 'TONEARM_EVENT_RETENTION_DAYS',
+    help: 'raw listening events older than this are compacted into daily counts (0 keeps them forever)',
+    schema: z
+      .number()
+      .int('must be a whole number')
+      .max(36500, 'must be at most 36500')
+      // Trending looks back a week; compacting younger events would take plays out of it.
+      .refine((d) => d === 0 || d >= 8, 'must be 0 (keep forever) or at least 8'),
+    default: 365,
+    parse: toNumber,
+  } satisfies Field<number>,
+  listenbrainzUrl: {
+    flag: 'listenbrainz-url',
+    env: 'TONEARM_LISTENBRAINZ_URL',
+    help: 'ListenBrainz API base URL (for a self-hosted instance)',
+    schema: httpUrl,
+    default: 'https://api.listenbrainz.org',
+  } satisfies Field<string>,
+  lastfmUrl: {
+    flag: 'lastfm-url',
+    env: 'TONEARM_LASTFM_URL',
+    help: 'Last.fm API base URL (or a compatible service such as Libre.fm)',
+    schema: httpUrl,
+    default: 'https://ws.audioscrobbler.com',
+  } satisfies Field<string>,
+  lastfmApiKey: {
+    flag: 'lastfm-api-key',
+    env: 'TONEARM_LASTFM_API_KEY',
+    help: "this server's Last.fm API account key (users may bring their own)",
+    schema: z.string(),
+    default: '',
+  } satisfies Field<string>,
+  lastfmApiSecret: {
+    flag: 'lastfm-api-secret',
+    env: 'TONEARM_LASTFM_API_SECRET',
+    help: "this server's Last.fm API account secret",
     schema: z.string(),
     default: '',
     secret: true,

@@ -63,6 +63,28 @@ describe('loadConfig', () => {
     )
   })
 
+  it('checks the listening-event settings', () => {
+    const ok = loadConfig({
+      flags: { data: dir, 'event-retention-days': '0', 'play-threshold-fraction': '0.25' },
+      env: { TONEARM_LASTFM_URL: 'http://libre.fm', TONEARM_LASTFM_API_SECRET: 's3cret' },
+    })
+    expect(ok.config).toMatchObject({
+      eventRetentionDays: 0,
+      playThresholdFraction: 0.25,
+      lastfmUrl: 'http://libre.fm',
+    })
+    expect(describeConfig(ok).lastfmApiSecret).toEqual({ value: '[redacted]', from: 'env' })
+    expect(messageOf(() => loadConfig({ flags: { data: dir, 'event-retention-days': '3' }, env: {} }))).toBe(
+      'invalid setting eventRetentionDays (--event-retention-days): must be 0 (keep forever) or at least 8, got 3',
+    )
+    expect(
+      messageOf(() => loadConfig({ flags: { data: dir }, env: { TONEARM_LISTENBRAINZ_URL: 'ftp://x' } })),
+    ).toContain('must be an http:// or https:// URL')
+    expect(
+      messageOf(() => loadConfig({ flags: { data: dir, 'play-threshold-fraction': '0' }, env: {} })),
+    ).toContain('must be above 0')
+  })
+
   it('rejects unknown keys and broken JSON in the config file', () => {
     writeFileSync(join(dir, 'tonearm.json'), '{"prot": 1}')
     expect(messageOf(() => loadConfig({ flags: { data: dir }, env: {} }))).toContain('unknown setting "prot"')

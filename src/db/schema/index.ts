@@ -2,5 +2,8 @@
 // writes the migration and refreshes the embedded copy the server applies at start.
 
 export * from './accounts.ts'
+export * from './events.ts'
 export * from './folders.ts'
+export * from './listening.ts'
 export * from './meta.ts'
+export * from './scrobble.ts'
