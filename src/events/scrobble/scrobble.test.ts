@@ -195,7 +195,7 @@ describe('credentials', () => {
     expect(row?.secret).not.toContain('very-secret-token')
     const keyFile = join(t.dir, 'keys', 'scrobble.key')
     expect(statSync(keyFile).mode & 0o777).toBe(0o600)
-    expect(readFileSync(keyFile)).toHaveLength(32)
+    expect(readFileSync(keyFile, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/)
     const sealer = createSealer(keyFile)
     expect(JSON.parse(sealer.open(row?.secret as string, 'scrobble:1:listenbrainz'))).toEqual({
       token: 'very-secret-token',
