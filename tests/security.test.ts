@@ -237,6 +237,7 @@ describe('security suite', () => {
     process.stdout.write(
       `\nsecurity suite: ${tally.total()} attempts, each answered as required\n  ${tally.summary().join('\n  ')}\n`,
     )
-    expect(tally.categories().length).toBe(20)
+    // Every category the suite knows was exercised (routes added later may add categories).
+    expect(tally.categories().length).toBeGreaterThanOrEqual(20)
   })
 })

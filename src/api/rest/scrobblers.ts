@@ -45,8 +45,22 @@ const putRoute = createRoute({
       required: true,
       content: {
         'application/json': {
-          // Checked per service by the domain, which names the offending field.
-          schema: z.looseObject({}).openapi({ example: { token: '00000000-0000-0000-0000-000000000000' } }),
+          // Which fields are required depends on the service; the domain checks that per service
+          // (strictly, naming the offending field). Documented here as the union of both.
+          schema: z
+            .looseObject({
+              token: z.string().optional().openapi({ description: 'ListenBrainz: your user token' }),
+              sessionKey: z.string().optional().openapi({ description: 'Last.fm: your session key' }),
+              apiKey: z
+                .string()
+                .optional()
+                .openapi({ description: "Last.fm: your own API key (else the server's is used)" }),
+              apiSecret: z
+                .string()
+                .optional()
+                .openapi({ description: 'Last.fm: the secret of that API key' }),
+            })
+            .openapi({ example: { token: '00000000-0000-0000-0000-000000000000' } }),
         },
       },
     },
