@@ -10,6 +10,16 @@ declare module '@ffmpeg/core' {
     chdir(path: string): void
     stat(path: string): { mode: number }
     isDir(mode: number): boolean
+    symlink(target: string, path: string): void
+    mount(type: unknown, opts: { blobs?: { name: string; data: BlobLike }[] }, mountpoint: string): void
+    unmount(mountpoint: string): void
+    filesystems: { WORKERFS: unknown; MEMFS: unknown }
+  }
+
+  /** What WORKERFS needs of a mounted file: its size and slices it hands to FileReaderSync. */
+  export interface BlobLike {
+    readonly size: number
+    slice(start: number, end: number): BlobLike
   }
 
   export interface FfmpegCore {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:fs'
-import { access, readFile, rm, writeFile } from 'node:fs/promises'
+import { access, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { delimiter, join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { AudioEngineError, abortReason, FfmpegError } from './errors.ts'
@@ -100,6 +100,7 @@ export function createNativeEngine(opts: {
     const dir = await createScratchDir()
     try {
       for (const [name, data] of Object.entries(job.inputs ?? {})) await writeFile(join(dir, name), data)
+      for (const [name, path] of Object.entries(job.files ?? {})) await symlink(path, join(dir, name))
       const { code, log } = await runProcess(opts.path, dir, job.args, signal)
       if (code !== 0) throw new FfmpegError(code, log)
       const outputs: Record<string, Uint8Array> = {}

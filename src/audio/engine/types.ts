@@ -6,6 +6,11 @@ export interface RunJob {
   args: string[]
   /** Written into the job's scratch directory before ffmpeg starts. */
   inputs?: Record<string, Uint8Array>
+  /**
+   * Host files (bare name → absolute path) that ffmpeg reads in place: the WASM engine mounts
+   * them rather than copying the whole file into the worker, the native one links them.
+   */
+  files?: Record<string, string>
   /** Read back from the scratch directory after ffmpeg exits successfully. */
   outputs?: string[]
   /** Aborting kills the running ffmpeg (a WASM worker is replaced) or drops the queued job. */

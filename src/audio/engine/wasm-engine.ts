@@ -54,7 +54,8 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
           if (message.type === 'crashed') {
             logger?.debug({ log: logTail(message.log) }, 'ffmpeg log before the WASM crash')
             lose(slot, message.reason)
-          } else finish(slot, message)
+          } else if (message.type === 'failed') fail(slot, message.reason)
+          else finish(slot, message)
         }
       })
       worker.on('error', (error) => lose(slot, error instanceof Error ? error.message : String(error)))
@@ -91,12 +92,23 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
     }
   }
 
-  function finish(slot: Slot, message: Extract<WorkerMessage, { type: 'done' }>): void {
+  function fail(slot: Slot, reason: string): void {
+    const task = release(slot)
+    task?.settle(new AudioEngineError(reason))
+    pump()
+  }
+
+  function release(slot: Slot): Task | undefined {
     const task = slot.task
     slot.state = 'idle'
     slot.task = undefined
     slot.taskId = undefined
     slot.worker.unref()
+    return task
+  }
+
+  function finish(slot: Slot, message: Extract<WorkerMessage, { type: 'done' }>): void {
+    const task = release(slot)
     if (task) {
       if (message.exitCode !== 0) task.settle(new FfmpegError(message.exitCode, message.log))
       else if (message.missing.length > 0) {
@@ -117,8 +129,8 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
       slot.taskId = id
       task.slot = slot
       slot.worker.ref()
-      const { args, inputs = {}, outputs = [] } = task.job
-      slot.worker.postMessage({ type: 'run', id, args, inputs, outputs } satisfies RunRequest)
+      const { args, inputs = {}, files = {}, outputs = [] } = task.job
+      slot.worker.postMessage({ type: 'run', id, args, inputs, files, outputs } satisfies RunRequest)
     }
   }
 

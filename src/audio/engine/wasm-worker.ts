@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads'
 import createFFmpegCore from '@ffmpeg/core'
 import { readFfmpegWasm } from './assets.ts'
 import { createLogCollector } from './job.ts'
+import { mountHostFiles } from './lazy-files.ts'
 import type { RunRequest, WorkerMessage } from './wasm-protocol.ts'
 
 const JOB_DIR = '/job'
@@ -56,7 +57,14 @@ function run(request: RunRequest): void {
   const fs = core.FS
   fs.mkdir(JOB_DIR)
   fs.chdir(JOB_DIR)
+  let unmount = () => undefined as void
   try {
+    try {
+      unmount = mountHostFiles(core, JOB_DIR, request.files)
+    } catch (error) {
+      post({ type: 'failed', id: request.id, reason: error instanceof Error ? error.message : String(error) })
+      return
+    }
     for (const [name, data] of Object.entries(request.inputs)) fs.writeFile(name, data)
     core.reset()
     let exitCode: number
@@ -86,7 +94,9 @@ function run(request: RunRequest): void {
   } finally {
     try {
       core.FS.chdir('/')
+      // The job dir holds links into the mount, so it goes first.
       removeTree(JOB_DIR)
+      unmount()
     } catch {
       // Only fails after a trap, and then the pool discards this worker anyway.
     }
