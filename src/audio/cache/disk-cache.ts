@@ -18,6 +18,8 @@ export interface DiskCache {
   readonly dir: string
   /** The file if cached; counts as a use for eviction. */
   get(key: string): CachedFile | undefined
+  /** Like get, without counting as a use. */
+  has(key: string): boolean
   put(key: string, data: Uint8Array): Promise<CachedFile>
   stats(): { files: number; bytes: number; maxBytes: number }
 }
@@ -125,5 +127,5 @@ export async function createDiskCache(opts: {
   }
 
   await evict()
-  return { dir, get, put, stats: () => ({ files: entries.size, bytes, maxBytes }) }
+  return { dir, get, has: (key) => entries.has(key), put, stats: () => ({ files: entries.size, bytes, maxBytes }) }
 }

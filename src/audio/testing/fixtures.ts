@@ -12,16 +12,23 @@ import type { AudioEngine } from '../engine/types.ts'
 export const MUSIC =
   "0.2*sin(2*PI*220*t)+0.15*sin(2*PI*(330+20*sin(2*PI*0.5*t))*t)+0.35*sin(2*PI*880*t)*exp(-6*mod(t,0.5))*lt(mod(t,0.5),0.45)|0.2*sin(2*PI*277*t)+0.15*sin(2*PI*(440+15*sin(2*PI*0.3*t))*t)+0.3*sin(2*PI*1320*t)*exp(-5*mod(t+0.25,0.5))"
 
+/**
+ * Pink noise under two tones: dense like a mastered mix, so every encoder spends its whole bitrate
+ * (white noise would make ffmpeg's AAC encoder overshoot at 320 kbps; pure tones undershoot).
+ */
+export const denseMix = (seconds: number) =>
+  `anoisesrc=d=${seconds}:c=pink:r=44100:a=0.3:seed=7[n];aevalsrc='0.2*sin(2*PI*440*t)|0.2*sin(2*PI*660*t)':s=44100:d=${seconds}[t];[n][t]amerge=inputs=2,pan=stereo|c0=c0+c1|c1=c0+c2`
+
 /** Writes a FLAC (or any format the extension names) of `seconds` of `expr` into dir. */
 export async function makeFixture(
   engine: AudioEngine,
   dir: string,
   name: string,
-  opts: { seconds: number; expr?: string; sampleRate?: number; extra?: string[] },
+  opts: { seconds: number; expr?: string; sampleRate?: number; extra?: string[]; lavfi?: string },
 ): Promise<string> {
   const { outputs } = await engine.run({
     args: [
-      ...['-f', 'lavfi', '-i', `aevalsrc='${opts.expr ?? MUSIC}':s=${opts.sampleRate ?? 44100}:d=${opts.seconds}`],
+      ...['-f', 'lavfi', '-i', opts.lavfi ?? `aevalsrc='${opts.expr ?? MUSIC}':s=${opts.sampleRate ?? 44100}:d=${opts.seconds}`],
       ...(opts.extra ?? []),
       name,
     ],

@@ -1,0 +1,345 @@
+import { eq } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { audioLoudness } from '../db/schema/audio.ts'
+import type { Db } from '../platform/sqlite.ts'
+import { type CachedFile, createDiskCache } from './cache/disk-cache.ts'
+import type { AudioEngine } from './engine/types.ts'
+import { buildLadder, fileFormat, HLS_CODECS, hlsBandwidth, type Ladder, type Profile } from './ladder/profiles.ts'
+import { type Loudness, loudnessJob, parseEbur128Summary } from './loudness/loudness.ts'
+import { createAudioMetrics } from './queue/metrics.ts'
+import { createJobQueue, type JobSpec, type Priority, type QueueStats } from './queue/queue.ts'
+import { fileJob, fileKey, hlsPrefix, INIT_NAME, segmentName } from './renditions.ts'
+import { encodeSegments, type SegmentRange } from './segments/encode.ts'
+import { AAC_FRAME, initSegment } from './segments/fmp4.ts'
+import { planSegments, type SegmentPlan, type SegmentTiming, segmentCount, segmentDurations } from './segments/plan.ts'
+import { aacRate, describeSource, type Source, type SourceInfo } from './source.ts'
+
+export interface AudioServiceOptions {
+  engine: AudioEngine
+  db: Db
+  /** `<data>/cache/audio` */
+  cacheDir: string
+  cacheMaxBytes: number
+  registry: Registry
+  /** Background and prefetch jobs at once; a waiting user may use one more slot. */
+  concurrency: number
+  timing: SegmentTiming
+  rungsKbps: readonly number[]
+  logger?: Logger
+}
+
+/** What the streaming layer needs to write a media playlist for one rung. */
+export interface HlsRendition {
+  profile: Profile
+  /** For the master playlist: BANDWIDTH and CODECS. */
+  bandwidth: number
+  codecs: string
+  sampleRate: number
+  channels: number
+  initName: string
+  /** EXTINF of each segment, seconds; the same for every rung of a track. */
+  segmentDurations: number[]
+  segmentName(index: number): string
+}
+
+export interface LadderInfo {
+  sourceId: string
+  /** Changes when the file does: part of every cache name, a good ETag ingredient. */
+  fingerprint: string
+  durationSeconds: number
+  /** EXT-X-TARGETDURATION: the longest segment, rounded up. */
+  targetDuration: number
+  hls: HlsRendition[]
+  files: (Profile & { mimeType: string; extension: string })[]
+  /** The lossless rung: the source file itself, served as it is. */
+  original?: { path: string; codec: string }
+}
+
+export interface RequestOptions {
+  priority?: Priority
+  /** The caller left (skipped track, closed connection): its job stops unless others want it. */
+  signal?: AbortSignal
+}
+
+/** Segments produced ahead of a played one, so the player's next requests are cache hits. */
+const READAHEAD_SEGMENTS = 3
+/** Background ladder work per job: short enough that cancelling or a restart loses little. */
+const LADDER_CHUNK_SEGMENTS = 10
+
+export async function createAudioService(opts: AudioServiceOptions) {
+  const { engine, db, timing, logger } = opts
+  const metrics = createAudioMetrics(opts.registry)
+  const cache = await createDiskCache({
+    dir: opts.cacheDir,
+    maxBytes: opts.cacheMaxBytes,
+    onEvict: () => metrics.cacheBytes.set(cache.stats().bytes),
+  })
+  metrics.cacheBytes.set(cache.stats().bytes)
+  const ladder: Ladder = buildLadder(opts.rungsKbps, { native: engine.kind === 'native' })
+
+  function profileOf(id: string, kind: 'hls' | 'files'): Profile {
+    const profile = ladder[kind].find((p) => p.id === id)
+    if (!profile) throw new RangeError(`no ${kind === 'hls' ? 'HLS' : 'file'} rendition ${id}`)
+    return profile
+  }
+
+  const planOf = (info: SourceInfo): SegmentPlan =>
+    planSegments(aacRate(info.sampleRate), Math.round((info.totalSamples * aacRate(info.sampleRate)) / info.sampleRate), timing)
+
+  async function store(key: string, bytes: Uint8Array): Promise<CachedFile> {
+    const file = await cache.put(key, bytes)
+    metrics.cacheBytes.set(cache.stats().bytes)
+    return file
+  }
+
+  async function runSegments(spec: JobSpec, signal: AbortSignal): Promise<void> {
+    const info = await describeSource(spec.source)
+    const profile = profileOf(spec.params.profile as string, 'hls')
+    const range = spec.params as unknown as SegmentRange
+    const plan = planOf(info)
+    const encode = encodeSegments(info, plan, profile, range)
+    const { outputs } = await engine.run({ ...encode.job, signal })
+    const prefix = hlsPrefix(info, profile, timing)
+    for (const [index, bytes] of encode.split(outputs['out.aac'] as Uint8Array)) {
+      await store(`${prefix}/${segmentName(index)}`, bytes)
+    }
+    const starts = plan.starts
+    const end = starts[range.last + 1] ?? plan.totalSamples
+    metrics.encodedSeconds.inc({ codec: 'aac' }, (end - (starts[range.first] as number)) / plan.sampleRate)
+  }
+
+  async function runFile(spec: JobSpec, signal: AbortSignal): Promise<void> {
+    const info = await describeSource(spec.source)
+    const profile = profileOf(spec.params.profile as string, 'files')
+    const job = fileJob(info, profile)
+    const { outputs } = await engine.run({ ...job, signal })
+    await store(fileKey(info, profile), outputs[job.output] as Uint8Array)
+    metrics.encodedSeconds.inc({ codec: profile.codec }, info.totalSamples / info.sampleRate)
+  }
+
+  async function runLoudness(spec: JobSpec, signal: AbortSignal): Promise<void> {
+    const info = await describeSource(spec.source)
+    const { log } = await engine.run({ ...loudnessJob(spec.source), signal })
+    const result = parseEbur128Summary(log)
+    const row = {
+      fingerprint: info.fingerprint,
+      sourceId: spec.source.id,
+      // SQLite has no −inf; silence is stored at the meter's floor.
+      integratedLufs: Math.max(-70, result.integratedLufs),
+      rangeLu: result.rangeLu,
+      truePeakDbtp: Math.max(-200, result.truePeakDbtp),
+    }
+    db.insert(audioLoudness).values(row).onConflictDoUpdate({ target: audioLoudness.fingerprint, set: row }).run()
+  }
+
+  const queue = createJobQueue({
+    db,
+    handlers: { segments: runSegments, file: runFile, loudness: runLoudness },
+    concurrency: opts.concurrency,
+    metrics,
+    logger,
+  })
+
+  function segmentSpec(info: SourceInfo, profile: Profile, range: SegmentRange): JobSpec {
+    return {
+      key: `${hlsPrefix(info, profile, timing)}/segments-${range.first}-${range.last}`,
+      kind: 'segments',
+      source: info.source,
+      params: { profile: profile.id, first: range.first, last: range.last },
+    }
+  }
+
+  const segmentKey = (info: SourceInfo, profile: Profile, index: number) =>
+    `${hlsPrefix(info, profile, timing)}/${segmentName(index)}`
+
+  /** Ranges of consecutive segments in first..last that are not cached yet. */
+  function missingRanges(info: SourceInfo, profile: Profile, first: number, last: number, chunk: number) {
+    const ranges: SegmentRange[] = []
+    for (let i = first; i <= last; i++) {
+      if (cache.get(segmentKey(info, profile, i))) continue
+      const open = ranges.at(-1)
+      if (open && open.last === i - 1 && open.last - open.first + 1 < chunk) open.last = i
+      else ranges.push({ first: i, last: i })
+    }
+    return ranges
+  }
+
+  /** Fire-and-forget work: failures are recorded on the job row and logged by the queue. */
+  const background = (promise: Promise<unknown>) => void promise.catch(() => undefined)
+
+  async function getSegment(source: Source, profileId: string, index: number, o: RequestOptions = {}) {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'hls')
+    const count = segmentCount(planOf(info))
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new RangeError(`segment ${index} out of range 0..${count - 1}`)
+    }
+    const key = segmentKey(info, profile, index)
+    let file = cache.get(key)
+    if (file) metrics.cacheHits.inc({ kind: 'segment' })
+    else {
+      metrics.cacheMisses.inc({ kind: 'segment' })
+      await queue.submit(segmentSpec(info, profile, { first: index, last: index }), {
+        priority: o.priority ?? 'play',
+        signal: o.signal,
+      })
+      file = cache.get(key)
+    }
+    for (const range of missingRanges(info, profile, index + 1, Math.min(count - 1, index + READAHEAD_SEGMENTS), READAHEAD_SEGMENTS)) {
+      background(queue.submit(segmentSpec(info, profile, range), { priority: 'prefetch' }))
+    }
+    if (!file) throw new Error(`segment ${index} of ${profileId} was produced but is no longer cached`)
+    return file
+  }
+
+  async function getInit(source: Source, profileId: string): Promise<CachedFile> {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'hls')
+    const key = `${hlsPrefix(info, profile, timing)}/${INIT_NAME}`
+    const known = cache.get(key)
+    if (known) {
+      metrics.cacheHits.inc({ kind: 'init' })
+      return known
+    }
+    const plan = planOf(info)
+    // The init depends only on the format, so it is written here without running ffmpeg.
+    const bytes = initSegment({
+      sampleRate: plan.sampleRate,
+      channels: profile.channels,
+      bitrate: profile.bitrateKbps * 1000,
+      priming: AAC_FRAME,
+      totalSamples: plan.totalSamples,
+    })
+    return store(key, bytes)
+  }
+
+  async function getRendition(source: Source, profileId: string, o: RequestOptions = {}): Promise<CachedFile> {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'files')
+    const key = fileKey(info, profile)
+    const known = cache.get(key)
+    if (known) {
+      metrics.cacheHits.inc({ kind: 'file' })
+      return known
+    }
+    metrics.cacheMisses.inc({ kind: 'file' })
+    const spec: JobSpec = { key, kind: 'file', source: info.source, params: { profile: profile.id } }
+    await queue.submit(spec, { priority: o.priority ?? 'play', signal: o.signal })
+    const file = cache.get(key)
+    if (!file) throw new Error(`${profileId} was produced but is no longer cached`)
+    return file
+  }
+
+  /**
+   * A single-file rendition starting `offsetSeconds` in (Subsonic's timeOffset, a progressive seek).
+   * Not cached — offsets are arbitrary — and run directly on the engine, whose worker count bounds it.
+   */
+  async function transcodeFrom(source: Source, profileId: string, offsetSeconds: number, o: RequestOptions = {}) {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'files')
+    const duration = info.totalSamples / info.sampleRate
+    if (!(offsetSeconds >= 0 && offsetSeconds < duration)) {
+      throw new RangeError(`offset ${offsetSeconds} s is outside the track (0..${duration.toFixed(3)} s)`)
+    }
+    const job = fileJob(info, profile, offsetSeconds)
+    const { outputs } = await engine.run({ ...job, signal: o.signal })
+    return { bytes: outputs[job.output] as Uint8Array, ...fileFormat(profile.codec) }
+  }
+
+  async function describe(source: Source): Promise<LadderInfo> {
+    const info = await describeSource(source)
+    const plan = planOf(info)
+    const durations = segmentDurations(plan)
+    return {
+      sourceId: source.id,
+      fingerprint: info.fingerprint,
+      durationSeconds: plan.totalSamples / plan.sampleRate,
+      targetDuration: Math.ceil(Math.max(...durations)),
+      hls: ladder.hls.map((profile) => ({
+        profile,
+        bandwidth: hlsBandwidth(profile),
+        codecs: HLS_CODECS,
+        sampleRate: plan.sampleRate,
+        channels: profile.channels,
+        initName: INIT_NAME,
+        segmentDurations: durations,
+        segmentName,
+      })),
+      files: ladder.files.map((p) => ({ ...p, ...fileFormat(p.codec) })),
+      original: info.lossless ? { path: source.path, codec: info.codec } : undefined,
+    }
+  }
+
+  /**
+   * Every HLS segment of every rung, plus loudness analysis: what the catalog asks for recently
+   * added and frequently played tracks, and what `tonearm transcode` runs. Resolves when done.
+   */
+  async function enqueueLadder(source: Source, priority: Priority = 'background', o: { files?: boolean } = {}) {
+    const info = await describeSource(source)
+    const count = segmentCount(planOf(info))
+    const work: Promise<void>[] = []
+    for (const profile of ladder.hls) {
+      for (const range of missingRanges(info, profile, 0, count - 1, LADDER_CHUNK_SEGMENTS)) {
+        work.push(queue.submit(segmentSpec(info, profile, range), { priority }))
+      }
+    }
+    if (o.files) {
+      for (const profile of ladder.files) {
+        if (cache.get(fileKey(info, profile))) continue
+        const spec = { key: fileKey(info, profile), kind: 'file', source: info.source, params: { profile: profile.id } }
+        work.push(queue.submit(spec, { priority }))
+      }
+    }
+    if (!storedLoudness(info)) {
+      const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
+      work.push(queue.submit(spec, { priority }))
+    }
+    await Promise.all(work)
+  }
+
+  function storedLoudness(info: SourceInfo): Loudness | undefined {
+    const row = db.select().from(audioLoudness).where(eq(audioLoudness.fingerprint, info.fingerprint)).get()
+    return row && { integratedLufs: row.integratedLufs, rangeLu: row.rangeLu, truePeakDbtp: row.truePeakDbtp }
+  }
+
+  /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
+  async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {
+    const info = await describeSource(source)
+    const known = storedLoudness(info)
+    if (known) return known
+    const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
+    await queue.submit(spec, { priority: o.priority ?? 'background', signal: o.signal })
+    return storedLoudness(info) as Loudness
+  }
+
+  /** Which segments of a rung are cached: what a seek or a quality switch would cost. */
+  async function cachedSegments(source: Source, profileId: string): Promise<boolean[]> {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'hls')
+    return Array.from({ length: segmentCount(planOf(info)) }, (_, i) => cache.has(segmentKey(info, profile, i)))
+  }
+
+  return {
+    ladder,
+    describe,
+    cachedSegments,
+    getInit,
+    getSegment,
+    getRendition,
+    transcodeFrom,
+    enqueueLadder,
+    loudness,
+    /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
+    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source)),
+    cancelSource: (sourceId: string, o?: { background?: boolean }) => queue.cancelSource(sourceId, o),
+    stats: (): QueueStats & { cacheBytes: number; cacheFiles: number } => {
+      const c = cache.stats()
+      return { ...queue.stats(), cacheBytes: c.bytes, cacheFiles: c.files }
+    },
+    idle: () => queue.idle(),
+    close: () => queue.close(),
+  }
+}
+
+export type AudioService = Awaited<ReturnType<typeof createAudioService>>
