@@ -8,6 +8,7 @@ import { createNativeEngine, detectNativeFfmpeg } from './engine/native-engine.t
 import type { AudioEngine } from './engine/types.ts'
 import { createWasmEngine } from './engine/wasm-engine.ts'
 import type { Codec } from './ladder/profiles.ts'
+import { DEFAULT_GAIN } from './loudness/loudness.ts'
 import { type AudioService, createAudioService } from './service.ts'
 import type { Source } from './source.ts'
 import { decodePcm, denseMix, makeFixture, probeAudio } from './testing/fixtures.ts'
@@ -35,8 +36,12 @@ beforeAll(async () => {
     concurrency: 1,
     timing: { segmentSeconds: 4, firstSegmentSeconds: 2 },
     rungsKbps: [24, 96, 160, 320],
+    gain: DEFAULT_GAIN,
   })
-  source = { id: 'dense', path: await makeFixture(engine, dir, 'dense.flac', { seconds: SECONDS, lavfi: denseMix(SECONDS) }) }
+  source = {
+    id: 'dense',
+    path: await makeFixture(engine, dir, 'dense.flac', { seconds: SECONDS, lavfi: denseMix(SECONDS) }),
+  }
 })
 
 afterAll(async () => {
@@ -67,7 +72,9 @@ async function joinedRung(profileId: string): Promise<{ path: string; segments: 
   const init = readFileSync((await audio.getInit(source, profileId)).path)
   const count = info.hls[0]?.segmentDurations.length ?? 0
   const segments = await Promise.all(
-    Array.from({ length: count }, async (_, i) => readFileSync((await audio.getSegment(source, profileId, i)).path)),
+    Array.from({ length: count }, async (_, i) =>
+      readFileSync((await audio.getSegment(source, profileId, i)).path),
+    ),
   )
   const path = join(dir, `${profileId}.mp4`)
   writeFileSync(path, Buffer.concat([init, ...segments]))
@@ -134,6 +141,7 @@ describe('single-file renditions', async () => {
       concurrency: 1,
       timing: { segmentSeconds: 4, firstSegmentSeconds: 2 },
       rungsKbps: [96],
+      gain: DEFAULT_GAIN,
     })
     try {
       const file = await withOpus.getRendition(source, 'opus-96')

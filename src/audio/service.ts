@@ -5,14 +5,35 @@ import { audioLoudness } from '../db/schema/audio.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { type CachedFile, createDiskCache } from './cache/disk-cache.ts'
 import type { AudioEngine } from './engine/types.ts'
-import { buildLadder, fileFormat, HLS_CODECS, hlsBandwidth, type Ladder, type Profile } from './ladder/profiles.ts'
-import { type Loudness, loudnessJob, parseEbur128Summary } from './loudness/loudness.ts'
+import {
+  buildLadder,
+  fileFormat,
+  HLS_CODECS,
+  hlsBandwidth,
+  type Ladder,
+  type Profile,
+} from './ladder/profiles.ts'
+import {
+  type Gain,
+  type GainOptions,
+  type Loudness,
+  loudnessJob,
+  normalizationGain,
+  parseEbur128Summary,
+  type ReplayGainTags,
+} from './loudness/loudness.ts'
 import { createAudioMetrics } from './queue/metrics.ts'
 import { createJobQueue, type JobSpec, type Priority, type QueueStats } from './queue/queue.ts'
 import { fileJob, fileKey, hlsPrefix, INIT_NAME, segmentName } from './renditions.ts'
 import { encodeSegments, type SegmentRange } from './segments/encode.ts'
 import { AAC_FRAME, initSegment } from './segments/fmp4.ts'
-import { planSegments, type SegmentPlan, type SegmentTiming, segmentCount, segmentDurations } from './segments/plan.ts'
+import {
+  planSegments,
+  type SegmentPlan,
+  type SegmentTiming,
+  segmentCount,
+  segmentDurations,
+} from './segments/plan.ts'
 import { aacRate, describeSource, type Source, type SourceInfo } from './source.ts'
 
 export interface AudioServiceOptions {
@@ -26,6 +47,7 @@ export interface AudioServiceOptions {
   concurrency: number
   timing: SegmentTiming
   rungsKbps: readonly number[]
+  gain: GainOptions
   logger?: Logger
 }
 
@@ -85,7 +107,11 @@ export async function createAudioService(opts: AudioServiceOptions) {
   }
 
   const planOf = (info: SourceInfo): SegmentPlan =>
-    planSegments(aacRate(info.sampleRate), Math.round((info.totalSamples * aacRate(info.sampleRate)) / info.sampleRate), timing)
+    planSegments(
+      aacRate(info.sampleRate),
+      Math.round((info.totalSamples * aacRate(info.sampleRate)) / info.sampleRate),
+      timing,
+    )
 
   async function store(key: string, bytes: Uint8Array): Promise<CachedFile> {
     const file = await cache.put(key, bytes)
@@ -130,7 +156,10 @@ export async function createAudioService(opts: AudioServiceOptions) {
       rangeLu: result.rangeLu,
       truePeakDbtp: Math.max(-200, result.truePeakDbtp),
     }
-    db.insert(audioLoudness).values(row).onConflictDoUpdate({ target: audioLoudness.fingerprint, set: row }).run()
+    db.insert(audioLoudness)
+      .values(row)
+      .onConflictDoUpdate({ target: audioLoudness.fingerprint, set: row })
+      .run()
   }
 
   const queue = createJobQueue({
@@ -186,7 +215,13 @@ export async function createAudioService(opts: AudioServiceOptions) {
       })
       file = cache.get(key)
     }
-    for (const range of missingRanges(info, profile, index + 1, Math.min(count - 1, index + READAHEAD_SEGMENTS), READAHEAD_SEGMENTS)) {
+    for (const range of missingRanges(
+      info,
+      profile,
+      index + 1,
+      Math.min(count - 1, index + READAHEAD_SEGMENTS),
+      READAHEAD_SEGMENTS,
+    )) {
       background(queue.submit(segmentSpec(info, profile, range), { priority: 'prefetch' }))
     }
     if (!file) throw new Error(`segment ${index} of ${profileId} was produced but is no longer cached`)
@@ -214,7 +249,11 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return store(key, bytes)
   }
 
-  async function getRendition(source: Source, profileId: string, o: RequestOptions = {}): Promise<CachedFile> {
+  async function getRendition(
+    source: Source,
+    profileId: string,
+    o: RequestOptions = {},
+  ): Promise<CachedFile> {
     const info = await describeSource(source)
     const profile = profileOf(profileId, 'files')
     const key = fileKey(info, profile)
@@ -235,7 +274,12 @@ export async function createAudioService(opts: AudioServiceOptions) {
    * A single-file rendition starting `offsetSeconds` in (Subsonic's timeOffset, a progressive seek).
    * Not cached — offsets are arbitrary — and run directly on the engine, whose worker count bounds it.
    */
-  async function transcodeFrom(source: Source, profileId: string, offsetSeconds: number, o: RequestOptions = {}) {
+  async function transcodeFrom(
+    source: Source,
+    profileId: string,
+    offsetSeconds: number,
+    o: RequestOptions = {},
+  ) {
     const info = await describeSource(source)
     const profile = profileOf(profileId, 'files')
     const duration = info.totalSamples / info.sampleRate
@@ -275,7 +319,11 @@ export async function createAudioService(opts: AudioServiceOptions) {
    * Every HLS segment of every rung, plus loudness analysis: what the catalog asks for recently
    * added and frequently played tracks, and what `tonearm transcode` runs. Resolves when done.
    */
-  async function enqueueLadder(source: Source, priority: Priority = 'background', o: { files?: boolean } = {}) {
+  async function enqueueLadder(
+    source: Source,
+    priority: Priority = 'background',
+    o: { files?: boolean } = {},
+  ) {
     const info = await describeSource(source)
     const count = segmentCount(planOf(info))
     const work: Promise<void>[] = []
@@ -287,7 +335,12 @@ export async function createAudioService(opts: AudioServiceOptions) {
     if (o.files) {
       for (const profile of ladder.files) {
         if (cache.get(fileKey(info, profile))) continue
-        const spec = { key: fileKey(info, profile), kind: 'file', source: info.source, params: { profile: profile.id } }
+        const spec = {
+          key: fileKey(info, profile),
+          kind: 'file',
+          source: info.source,
+          params: { profile: profile.id },
+        }
         work.push(queue.submit(spec, { priority }))
       }
     }
@@ -317,7 +370,9 @@ export async function createAudioService(opts: AudioServiceOptions) {
   async function cachedSegments(source: Source, profileId: string): Promise<boolean[]> {
     const info = await describeSource(source)
     const profile = profileOf(profileId, 'hls')
-    return Array.from({ length: segmentCount(planOf(info)) }, (_, i) => cache.has(segmentKey(info, profile, i)))
+    return Array.from({ length: segmentCount(planOf(info)) }, (_, i) =>
+      cache.has(segmentKey(info, profile, i)),
+    )
   }
 
   return {
@@ -332,6 +387,9 @@ export async function createAudioService(opts: AudioServiceOptions) {
     loudness,
     /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
     knownLoudness: async (source: Source) => storedLoudness(await describeSource(source)),
+    /** The playback gain to the configured target: measured loudness, else the file's ReplayGain tags. */
+    playbackGain: async (source: Source, tags?: ReplayGainTags): Promise<Gain> =>
+      normalizationGain(storedLoudness(await describeSource(source)), tags, opts.gain),
     cancelSource: (sourceId: string, o?: { background?: boolean }) => queue.cancelSource(sourceId, o),
     stats: (): QueueStats & { cacheBytes: number; cacheFiles: number } => {
       const c = cache.stats()

@@ -74,7 +74,8 @@ export async function describeSource(source: Source): Promise<SourceInfo> {
  * 48 kHz family member it divides into, so seeking stays an integer number of source samples.
  */
 export function aacRate(sourceRate: number): number {
-  if (sourceRate <= 48000 && [48000, 44100, 32000, 24000, 22050, 16000].includes(sourceRate)) return sourceRate
+  if (sourceRate <= 48000 && [48000, 44100, 32000, 24000, 22050, 16000].includes(sourceRate))
+    return sourceRate
   if (sourceRate % 44100 === 0) return 44100
   if (sourceRate % 48000 === 0) return 48000
   return sourceRate % 11025 === 0 ? 44100 : 48000

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { type Field, fields } from '../config/fields.ts'
 import { invalid } from '../lib/errors.ts'
 
-export const COMMANDS = ['serve', 'backup'] as const
+export const COMMANDS = ['serve', 'backup', 'transcode'] as const
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version'
 
 export interface ParsedArgs {

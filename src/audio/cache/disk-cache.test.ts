@@ -1,5 +1,14 @@
 import { afterEach, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDiskCache } from './disk-cache.ts'
@@ -51,9 +60,11 @@ test('a restart finds what is cached, oldest use first, and drops half-written t
   writeFileSync(join(dir, 'x', 'new'), bytes(300))
   utimesSync(join(dir, 'x', 'old'), new Date(1e12), new Date(1e12))
   mkdirSync(join(dir, '.tmp'))
-  writeFileSync(join(dir, '.tmp', 'crashed-mid-write'), bytes(50))
+  // pid 2^22 + 1 is above Linux's pid_max: a writer that no longer exists.
+  writeFileSync(join(dir, '.tmp', `${2 ** 22 + 1}-crashed-mid-write`), bytes(50))
+  writeFileSync(join(dir, '.tmp', `${process.ppid}-still-writing`), bytes(50))
   const cache = await createDiskCache({ dir, maxBytes: 500 })
-  expect(readdirSync(join(dir, '.tmp'))).toEqual([])
+  expect(readdirSync(join(dir, '.tmp'))).toEqual([`${process.ppid}-still-writing`])
   expect(cache.get('x/old')).toBeUndefined()
   expect(cache.get('x/new')?.size).toBe(300)
 })
@@ -61,6 +72,11 @@ test('a restart finds what is cached, oldest use first, and drops half-written t
 test('keys cannot leave the cache directory', async () => {
   const cache = await createDiskCache({ dir: fresh(), maxBytes: 1000 })
   for (const key of ['../x', 'a//b', '.tmp/x', 'a/./b']) {
-    expect(await cache.put(key, bytes(1)).then(() => 'stored', (e: Error) => e.name)).toBe('TypeError')
+    expect(
+      await cache.put(key, bytes(1)).then(
+        () => 'stored',
+        (e: Error) => e.name,
+      ),
+    ).toBe('TypeError')
   }
 })

@@ -47,6 +47,26 @@ async function walk(root: string, dir: string, found: { key: string; size: numbe
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Temp files are named after their writer's pid: those of a dead process were being written when
+ * it died. A live one (`tonearm transcode` beside the server) is still writing and keeps its own.
+ */
+async function removeDeadWriters(temp: string): Promise<void> {
+  for (const name of await readdir(temp).catch(() => [])) {
+    const pid = Number(name.split('-')[0])
+    if (pid === process.pid || !isAlive(pid)) await rm(join(temp, name), { force: true })
+  }
+}
+
 export function invalidKey(key: string): boolean {
   return key.split('/').some((part) => part === '' || part === '.' || part === '..' || part.startsWith('.'))
 }
@@ -58,9 +78,8 @@ export async function createDiskCache(opts: {
 }): Promise<DiskCache> {
   const { dir, maxBytes } = opts
   const temp = join(dir, TEMP_DIR)
-  // Whatever is in the temp dir was being written when the process died.
-  await rm(temp, { recursive: true, force: true })
   await mkdir(temp, { recursive: true })
+  await removeDeadWriters(temp)
 
   // Map order is the LRU order: oldest first.
   const entries = new Map<string, Entry>()
@@ -107,7 +126,7 @@ export async function createDiskCache(opts: {
     const known = get(key)
     if (known) return known
     const path = pathOf(key)
-    const scratch = join(temp, randomUUID())
+    const scratch = join(temp, `${process.pid}-${randomUUID()}`)
     try {
       await writeFile(scratch, data)
       await mkdir(dirname(path), { recursive: true })
@@ -127,5 +146,11 @@ export async function createDiskCache(opts: {
   }
 
   await evict()
-  return { dir, get, has: (key) => entries.has(key), put, stats: () => ({ files: entries.size, bytes, maxBytes }) }
+  return {
+    dir,
+    get,
+    has: (key) => entries.has(key),
+    put,
+    stats: () => ({ files: entries.size, bytes, maxBytes }),
+  }
 }

@@ -8,7 +8,11 @@ const MAX_LOG_LINES = 5000
  * outside it (and keep WASM and native behaving the same).
  */
 export function invalidJobFileName(job: RunJob): TypeError | undefined {
-  for (const name of [...Object.keys(job.inputs ?? {}), ...Object.keys(job.files ?? {}), ...(job.outputs ?? [])]) {
+  for (const name of [
+    ...Object.keys(job.inputs ?? {}),
+    ...Object.keys(job.files ?? {}),
+    ...(job.outputs ?? []),
+  ]) {
     if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\')) {
       return new TypeError(`ffmpeg job file name must be a bare file name, got ${JSON.stringify(name)}`)
     }

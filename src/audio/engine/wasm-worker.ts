@@ -57,7 +57,7 @@ function run(request: RunRequest): void {
   const fs = core.FS
   fs.mkdir(JOB_DIR)
   fs.chdir(JOB_DIR)
-  let unmount = () => undefined as void
+  let unmount: () => void = () => undefined
   try {
     try {
       unmount = mountHostFiles(core, JOB_DIR, request.files)

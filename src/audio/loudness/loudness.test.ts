@@ -5,7 +5,13 @@ import { join } from 'node:path'
 import type { AudioEngine } from '../engine/types.ts'
 import { createWasmEngine } from '../engine/wasm-engine.ts'
 import { makeFixture } from '../testing/fixtures.ts'
-import { albumLoudness, type Loudness, loudnessJob, normalizationGain, parseEbur128Summary } from './loudness.ts'
+import {
+  albumLoudness,
+  type Loudness,
+  loudnessJob,
+  normalizationGain,
+  parseEbur128Summary,
+} from './loudness.ts'
 
 setDefaultTimeout(30_000)
 let engine: AudioEngine
@@ -63,7 +69,11 @@ for (const [a, b] of [
 
 test('the gain reaches the target unless that would push the true peak over −1 dBTP', () => {
   const quietTrack: Loudness = { integratedLufs: -20, rangeLu: 5, truePeakDbtp: -10 }
-  expect(normalizationGain(quietTrack, undefined)).toEqual({ gainDb: 6, peakLimited: false, basis: 'ebur128' })
+  expect(normalizationGain(quietTrack, undefined)).toEqual({
+    gainDb: 6,
+    peakLimited: false,
+    basis: 'ebur128',
+  })
   const peaky: Loudness = { integratedLufs: -20, rangeLu: 12, truePeakDbtp: -3 }
   expect(normalizationGain(peaky, undefined)).toEqual({ gainDb: 2, peakLimited: true, basis: 'ebur128' })
   const hot: Loudness = { integratedLufs: -8, rangeLu: 4, truePeakDbtp: 0.5 }
@@ -72,9 +82,16 @@ test('the gain reaches the target unless that would push the true peak over −1
 
 test('ReplayGain tags stand in until the track is measured, and a measurement wins over them', () => {
   // RG gain −4 dB means the track is 4 dB louder than −18 LUFS: −14 LUFS, already on target.
-  expect(normalizationGain(undefined, { gainDb: -4 })).toEqual({ gainDb: 0, peakLimited: false, basis: 'replaygain' })
+  expect(normalizationGain(undefined, { gainDb: -4 })).toEqual({
+    gainDb: 0,
+    peakLimited: false,
+    basis: 'replaygain',
+  })
   // A +6 dB ReplayGain on a track peaking at 0.5 (−6 dBFS) would reach +0 dBFS: held at −1 dBTP.
-  expect(normalizationGain(undefined, { gainDb: 6, peak: 0.5 })).toMatchObject({ peakLimited: true, basis: 'replaygain' })
+  expect(normalizationGain(undefined, { gainDb: 6, peak: 0.5 })).toMatchObject({
+    peakLimited: true,
+    basis: 'replaygain',
+  })
   const measured: Loudness = { integratedLufs: -16, rangeLu: 6, truePeakDbtp: -6 }
   expect(normalizationGain(measured, { gainDb: -10 }).basis).toBe('ebur128')
   expect(normalizationGain(undefined, undefined)).toEqual({ gainDb: 0, peakLimited: false, basis: 'none' })

@@ -13,7 +13,18 @@ export interface Loudness {
 export function loudnessJob(source: Source): RunJob {
   const input = `source${extname(source.path).toLowerCase()}`
   return {
-    args: ['-hide_banner', '-i', input, '-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-'],
+    args: [
+      '-hide_banner',
+      '-i',
+      input,
+      '-map',
+      '0:a:0',
+      '-af',
+      'ebur128=peak=true:framelog=verbose',
+      '-f',
+      'null',
+      '-',
+    ],
     files: { [input]: source.path },
   }
 }

@@ -124,10 +124,14 @@ test("cancelSource stops a skipped track's prefetch and play jobs but keeps its 
   await tick()
   expect(q.cancelSource('track-1')).toBe(1)
   expect(String(await pre)).toContain('cancelled')
-  expect(sqlite.db.select({ key: audioJobs.key }).from(audioJobs).all().map((r) => r.key).sort()).toEqual([
-    'ladder',
-    'other-bg',
-  ])
+  expect(
+    sqlite.db
+      .select({ key: audioJobs.key })
+      .from(audioJobs)
+      .all()
+      .map((r) => r.key)
+      .sort(),
+  ).toEqual(['ladder', 'other-bg'])
 })
 
 test('jobs left running by a crash run again at the next start', async () => {
@@ -164,6 +168,10 @@ test('a failed job keeps its reason, and asking again retries it; durations land
   fail = false
   await q.submit(spec('broken'), { priority: 'play' })
   const text = await registry.metrics()
-  expect(text).toContain('tonearm_audio_job_duration_seconds_count{kind="work",priority="play",outcome="failed"} 1')
-  expect(text).toContain('tonearm_audio_job_duration_seconds_count{kind="work",priority="play",outcome="done"} 1')
+  expect(text).toContain(
+    'tonearm_audio_job_duration_seconds_count{kind="work",priority="play",outcome="failed"} 1',
+  )
+  expect(text).toContain(
+    'tonearm_audio_job_duration_seconds_count{kind="work",priority="play",outcome="done"} 1',
+  )
 })

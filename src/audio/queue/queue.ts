@@ -83,8 +83,22 @@ export function createJobQueue(opts: {
   // A crash left these running; their outputs were never committed to the cache, so run them again.
   db.update(audioJobs).set({ state: 'pending' }).where(eq(audioJobs.state, 'running')).run()
   for (const row of db.select().from(audioJobs).where(eq(audioJobs.state, 'pending')).all()) {
-    const spec: JobSpec = { key: row.key, kind: row.kind, source: row.source as Source, params: row.params as JobSpec['params'] }
-    jobs.set(row.key, { id: row.id, spec, priority: row.priority, state: 'pending', waiters: new Set(), held: true, express: false, queuedAt: Date.now() })
+    const spec: JobSpec = {
+      key: row.key,
+      kind: row.kind,
+      source: row.source as Source,
+      params: row.params as JobSpec['params'],
+    }
+    jobs.set(row.key, {
+      id: row.id,
+      spec,
+      priority: row.priority,
+      state: 'pending',
+      waiters: new Set(),
+      held: true,
+      express: false,
+      queuedAt: Date.now(),
+    })
   }
 
   const countFailed = (): number =>
@@ -92,7 +106,8 @@ export function createJobQueue(opts: {
 
   function refreshGauge(): void {
     metrics.jobs.reset()
-    for (const job of jobs.values()) metrics.jobs.inc({ state: job.state, priority: PRIORITIES[job.priority] })
+    for (const job of jobs.values())
+      metrics.jobs.inc({ state: job.state, priority: PRIORITIES[job.priority] })
     const failed = countFailed()
     if (failed > 0) metrics.jobs.set({ state: 'failed', priority: 'background' }, failed)
   }
@@ -121,7 +136,8 @@ export function createJobQueue(opts: {
     let best: Job | undefined
     for (const job of jobs.values()) {
       if (job.state !== 'pending') continue
-      if (!best || job.priority < best.priority || (job.priority === best.priority && job.id < best.id)) best = job
+      if (!best || job.priority < best.priority || (job.priority === best.priority && job.id < best.id))
+        best = job
     }
     return best
   }
@@ -145,7 +161,10 @@ export function createJobQueue(opts: {
     if (viaExpress) express += 1
     const priority = PRIORITIES[job.priority] as Priority
     metrics.jobWait.observe({ priority }, (Date.now() - job.queuedAt) / 1000)
-    db.update(audioJobs).set({ state: 'running', attempts: sql`${audioJobs.attempts} + 1` }).where(eq(audioJobs.id, job.id)).run()
+    db.update(audioJobs)
+      .set({ state: 'running', attempts: sql`${audioJobs.attempts} + 1` })
+      .where(eq(audioJobs.id, job.id))
+      .run()
     refreshGauge()
     const end = metrics.jobDuration.startTimer({ kind: job.spec.kind, priority })
     const signal = job.controller.signal
@@ -181,7 +200,10 @@ export function createJobQueue(opts: {
       if (outcome === 'cancelled') db.delete(audioJobs).where(eq(audioJobs.id, j.id)).run()
       else {
         const message = error instanceof Error ? error.message : String(error)
-        db.update(audioJobs).set({ state: 'failed', error: message.slice(0, 2000) }).where(eq(audioJobs.id, j.id)).run()
+        db.update(audioJobs)
+          .set({ state: 'failed', error: message.slice(0, 2000) })
+          .where(eq(audioJobs.id, j.id))
+          .run()
       }
       end({ outcome })
       settle(j, error)
@@ -198,12 +220,28 @@ export function createJobQueue(opts: {
     if (!job) {
       const row = db
         .insert(audioJobs)
-        .values({ key: spec.key, kind: spec.kind, sourceId: spec.source.id, source: spec.source, params: spec.params, priority })
+        .values({
+          key: spec.key,
+          kind: spec.kind,
+          sourceId: spec.source.id,
+          source: spec.source,
+          params: spec.params,
+          priority,
+        })
         // A failed job asked for again gets another chance: the caller may know the file was fixed.
         .onConflictDoUpdate({ target: audioJobs.key, set: { state: 'pending', priority, error: null } })
         .returning({ id: audioJobs.id })
         .get()
-      job = { id: row.id, spec, priority, state: 'pending', waiters: new Set(), held: false, express: false, queuedAt: Date.now() }
+      job = {
+        id: row.id,
+        spec,
+        priority,
+        state: 'pending',
+        waiters: new Set(),
+        held: false,
+        express: false,
+        queuedAt: Date.now(),
+      }
       jobs.set(spec.key, job)
     } else if (priority < job.priority) {
       job.priority = priority

@@ -74,7 +74,9 @@ export function encodeSegments(
     split(output) {
       const adts = parseAdts(output)
       if (adts.sampleRate !== rate || adts.channels !== profile.channels) {
-        throw new Error(`encoder wrote ${adts.sampleRate} Hz × ${adts.channels}, expected ${rate} × ${profile.channels}`)
+        throw new Error(
+          `encoder wrote ${adts.sampleRate} Hz × ${adts.channels}, expected ${rate} × ${profile.channels}`,
+        )
       }
       const segments = new Map<number, Uint8Array>()
       for (let index = range.first; index <= range.last; index++) {
@@ -83,7 +85,8 @@ export function encodeSegments(
         const frames = adts.frames.slice(from, end - firstFrame + keptFrom)
         // The last segment ends where the source really ends, which a nominal duration only estimates.
         const complete = frames.length === end - first || (index === count - 1 && frames.length > 0)
-        if (!complete) throw new Error(`segment ${index}: encoder produced ${frames.length} of ${end - first} frames`)
+        if (!complete)
+          throw new Error(`segment ${index}: encoder produced ${frames.length} of ${end - first} frames`)
         segments.set(index, mediaSegment(index + 1, first, frames))
       }
       return segments

@@ -48,7 +48,17 @@ function box(type: string, ...payload: Uint8Array[]): Uint8Array {
 const fullBox = (type: string, version: number, flags: number, ...payload: Uint8Array[]) =>
   box(type, fields([1, version], [3, flags]), ...payload)
 
-const MATRIX = fields([4, 0x10000], [4, 0], [4, 0], [4, 0], [4, 0x10000], [4, 0], [4, 0], [4, 0], [4, 0x40000000])
+const MATRIX = fields(
+  [4, 0x10000],
+  [4, 0],
+  [4, 0],
+  [4, 0],
+  [4, 0x10000],
+  [4, 0],
+  [4, 0],
+  [4, 0],
+  [4, 0x40000000],
+)
 
 /** MPEG-4 descriptor: tag, one length byte (all ours are short), body. */
 function descriptor(tag: number, ...body: Uint8Array[]): Uint8Array {
@@ -96,7 +106,15 @@ export function initSegment(o: InitOptions): Uint8Array {
   )
   const elst = fullBox('elst', 0, 0, fields([4, 1], [4, o.totalSamples], [4, o.priming], [2, 1], [2, 0]))
   const mdhd = fullBox('mdhd', 0, 0, fields([4, 0], [4, 0], [4, ts], [4, 0], [2, 0x55c4], [2, 0]))
-  const hdlr = fullBox('hdlr', 0, 0, fields([4, 0]), enc.encode('soun'), new Uint8Array(12), enc.encode('SoundHandler\0'))
+  const hdlr = fullBox(
+    'hdlr',
+    0,
+    0,
+    fields([4, 0]),
+    enc.encode('soun'),
+    new Uint8Array(12),
+    enc.encode('SoundHandler\0'),
+  )
   const esds = fullBox(
     'esds',
     0,

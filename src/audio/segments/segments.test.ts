@@ -38,7 +38,8 @@ afterAll(async () => {
 async function joinedDecode(profile: Profile, order: number[], preroll?: number): Promise<Float32Array> {
   const plan = planSegments(44100, info.totalSamples, timing)
   const segments = new Map<number, Uint8Array>()
-  const ranges = order[0] === -1 ? [{ first: 0, last: segmentCount(plan) - 1 }] : order.map((i) => ({ first: i, last: i }))
+  const ranges =
+    order[0] === -1 ? [{ first: 0, last: segmentCount(plan) - 1 }] : order.map((i) => ({ first: i, last: i }))
   await Promise.all(
     ranges.map(async (range) => {
       const encode = encodeSegments(info, plan, profile, range, preroll)
@@ -53,7 +54,10 @@ async function joinedDecode(profile: Profile, order: number[], preroll?: number)
     priming: AAC_FRAME,
     totalSamples: plan.totalSamples,
   })
-  const parts = [init, ...[...segments.keys()].sort((a, b) => a - b).map((i) => segments.get(i) as Uint8Array)]
+  const parts = [
+    init,
+    ...[...segments.keys()].sort((a, b) => a - b).map((i) => segments.get(i) as Uint8Array),
+  ]
   const path = join(dir, `${profile.id}-${preroll ?? 'default'}-${order.length}.mp4`)
   writeFileSync(path, Buffer.concat(parts))
   return decodePcm(engine, path)

@@ -10,7 +10,7 @@ import type { AudioEngine } from '../engine/types.ts'
  * short windows — the case where naive segment joins are most audible.
  */
 export const MUSIC =
-  "0.2*sin(2*PI*220*t)+0.15*sin(2*PI*(330+20*sin(2*PI*0.5*t))*t)+0.35*sin(2*PI*880*t)*exp(-6*mod(t,0.5))*lt(mod(t,0.5),0.45)|0.2*sin(2*PI*277*t)+0.15*sin(2*PI*(440+15*sin(2*PI*0.3*t))*t)+0.3*sin(2*PI*1320*t)*exp(-5*mod(t+0.25,0.5))"
+  '0.2*sin(2*PI*220*t)+0.15*sin(2*PI*(330+20*sin(2*PI*0.5*t))*t)+0.35*sin(2*PI*880*t)*exp(-6*mod(t,0.5))*lt(mod(t,0.5),0.45)|0.2*sin(2*PI*277*t)+0.15*sin(2*PI*(440+15*sin(2*PI*0.3*t))*t)+0.3*sin(2*PI*1320*t)*exp(-5*mod(t+0.25,0.5))'
 
 /**
  * Pink noise under two tones: dense like a mastered mix, so every encoder spends its whole bitrate
@@ -28,7 +28,12 @@ export async function makeFixture(
 ): Promise<string> {
   const { outputs } = await engine.run({
     args: [
-      ...['-f', 'lavfi', '-i', opts.lavfi ?? `aevalsrc='${opts.expr ?? MUSIC}':s=${opts.sampleRate ?? 44100}:d=${opts.seconds}`],
+      ...[
+        '-f',
+        'lavfi',
+        '-i',
+        opts.lavfi ?? `aevalsrc='${opts.expr ?? MUSIC}':s=${opts.sampleRate ?? 44100}:d=${opts.seconds}`,
+      ],
       ...(opts.extra ?? []),
       name,
     ],
@@ -44,10 +49,27 @@ export async function makeFixture(
  * before zero trimmed, so an edit list that removes encoder priming is honoured the way a player
  * honours it.
  */
-export async function decodePcm(engine: AudioEngine, path: string, sampleRate = 44100): Promise<Float32Array> {
+export async function decodePcm(
+  engine: AudioEngine,
+  path: string,
+  sampleRate = 44100,
+): Promise<Float32Array> {
   const input = `in-${basename(path)}`
   const { outputs } = await engine.run({
-    args: ['-copyts', '-i', input, '-af', 'atrim=start=0', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', 'out.pcm'],
+    args: [
+      '-copyts',
+      '-i',
+      input,
+      '-af',
+      'atrim=start=0',
+      '-ac',
+      '1',
+      '-ar',
+      String(sampleRate),
+      '-f',
+      'f32le',
+      'out.pcm',
+    ],
     files: { [input]: path },
     outputs: ['out.pcm'],
   })
@@ -61,7 +83,10 @@ export async function probeAudio(
   path: string,
 ): Promise<{ codec: string; seconds: number; bitrate: number; sampleRate: number; channels: number }> {
   const input = `in-${basename(path)}`
-  const { log } = await engine.run({ args: ['-hide_banner', '-i', input, '-f', 'null', '-'], files: { [input]: path } })
+  const { log } = await engine.run({
+    args: ['-hide_banner', '-i', input, '-f', 'null', '-'],
+    files: { [input]: path },
+  })
   const stream = log.find((l) => /Stream #0:\d.*: Audio: /.test(l)) ?? ''
   const [, codec = '', rate = '0', layout = ''] = /Audio: (\w+).*?, (\d+) Hz, ([\w.()]+)/.exec(stream) ?? []
   const progress = log.filter((l) => /time=\d/.test(l)).at(-1) ?? ''

@@ -7,7 +7,13 @@ const rms = (a: Float32Array, b: Float32Array, from: number, to: number): number
 }
 
 /** The shift of `decoded` against `reference` around `at` that matches best: 0 means no gap, no repeat. */
-export function bestLag(decoded: Float32Array, reference: Float32Array, at: number, maxLag = 48, half = 4096): number {
+export function bestLag(
+  decoded: Float32Array,
+  reference: Float32Array,
+  at: number,
+  maxLag = 48,
+  half = 4096,
+): number {
   let best = 0
   let bestScore = -Infinity
   for (let lag = -maxLag; lag <= maxLag; lag++) {
@@ -34,7 +40,11 @@ export interface JoinReport {
   worstWindowError: number
 }
 
-export function measureJoins(decoded: Float32Array, reference: Float32Array, boundaries: number[]): JoinReport {
+export function measureJoins(
+  decoded: Float32Array,
+  reference: Float32Array,
+  boundaries: number[],
+): JoinReport {
   const W = 2048
   const windows: number[] = []
   for (let at = 0; at + W <= reference.length; at += W) windows.push(rms(decoded, reference, at, at + W))

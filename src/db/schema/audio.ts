@@ -19,14 +19,19 @@ export const audioJobs = sqliteTable(
     params: text('params', { mode: 'json' }).notNull(),
     /** 0 a user is waiting, 1 prefetch of what comes next, 2 background. */
     priority: integer('priority').notNull(),
-    state: text('state', { enum: ['pending', 'running', 'failed'] }).notNull().default('pending'),
+    state: text('state', { enum: ['pending', 'running', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (t) => [index('audio_jobs_by_state').on(t.state, t.priority, t.id), index('audio_jobs_by_source').on(t.sourceId)],
+  (t) => [
+    index('audio_jobs_by_state').on(t.state, t.priority, t.id),
+    index('audio_jobs_by_source').on(t.sourceId),
+  ],
 )
 
 /** EBU R128 measurements per source file version (fingerprint), written by loudness jobs. */
