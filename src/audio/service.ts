@@ -1,10 +1,5 @@
-import { eq } from 'drizzle-orm'
-import type { Logger } from 'pino'
-import type { Registry } from 'prom-client'
-import { audioLoudness } from '../db/schema/audio.ts'
-import type { Db } from '../platform/sqlite.ts'
 import { type CachedFile, createDiskCache } from './cache/disk-cache.ts'
-import type { AudioEngine } from './engine/types.ts'
+import { createJobHandlers } from './jobs.ts'
 import {
   buildLadder,
   fileFormat,
@@ -13,76 +8,18 @@ import {
   type Ladder,
   type Profile,
 } from './ladder/profiles.ts'
-import {
-  type Gain,
-  type GainOptions,
-  type Loudness,
-  loudnessJob,
-  normalizationGain,
-  parseEbur128Summary,
-  type ReplayGainTags,
-} from './loudness/loudness.ts'
+import { type Gain, type Loudness, normalizationGain, type ReplayGainTags } from './loudness/loudness.ts'
+import { createLoudnessStore } from './loudness/store.ts'
 import { createAudioMetrics } from './queue/metrics.ts'
 import { createJobQueue, type JobSpec, type Priority, type QueueStats } from './queue/queue.ts'
 import { fileJob, fileKey, hlsPrefix, INIT_NAME, segmentName } from './renditions.ts'
-import { encodeSegments, type SegmentRange } from './segments/encode.ts'
+import type { SegmentRange } from './segments/encode.ts'
 import { AAC_FRAME, initSegment } from './segments/fmp4.ts'
-import {
-  planSegments,
-  type SegmentPlan,
-  type SegmentTiming,
-  segmentCount,
-  segmentDurations,
-} from './segments/plan.ts'
+import { planSegments, type SegmentPlan, segmentCount, segmentDurations } from './segments/plan.ts'
+import type { AudioServiceOptions, HlsRendition, LadderInfo, RequestOptions } from './service-types.ts'
 import { aacRate, describeSource, type Source, type SourceInfo } from './source.ts'
 
-export interface AudioServiceOptions {
-  engine: AudioEngine
-  db: Db
-  /** `<data>/cache/audio` */
-  cacheDir: string
-  cacheMaxBytes: number
-  registry: Registry
-  /** Background and prefetch jobs at once; a waiting user may use one more slot. */
-  concurrency: number
-  timing: SegmentTiming
-  rungsKbps: readonly number[]
-  gain: GainOptions
-  logger?: Logger
-}
-
-/** What the streaming layer needs to write a media playlist for one rung. */
-export interface HlsRendition {
-  profile: Profile
-  /** For the master playlist: BANDWIDTH and CODECS. */
-  bandwidth: number
-  codecs: string
-  sampleRate: number
-  channels: number
-  initName: string
-  /** EXTINF of each segment, seconds; the same for every rung of a track. */
-  segmentDurations: number[]
-  segmentName(index: number): string
-}
-
-export interface LadderInfo {
-  sourceId: string
-  /** Changes when the file does: part of every cache name, a good ETag ingredient. */
-  fingerprint: string
-  durationSeconds: number
-  /** EXT-X-TARGETDURATION: the longest segment, rounded up. */
-  targetDuration: number
-  hls: HlsRendition[]
-  files: (Profile & { mimeType: string; extension: string })[]
-  /** The lossless rung: the source file itself, served as it is. */
-  original?: { path: string; codec: string }
-}
-
-export interface RequestOptions {
-  priority?: Priority
-  /** The caller left (skipped track, closed connection): its job stops unless others want it. */
-  signal?: AbortSignal
-}
+export type { AudioServiceOptions, HlsRendition, LadderInfo, RequestOptions }
 
 /** Segments produced ahead of a played one, so the player's next requests are cache hits. */
 const READAHEAD_SEGMENTS = 3
@@ -98,6 +35,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     onEvict: () => metrics.cacheBytes.set(cache.stats().bytes),
   })
   metrics.cacheBytes.set(cache.stats().bytes)
+  const loudnessStore = createLoudnessStore(db)
   const ladder: Ladder = buildLadder(opts.rungsKbps, { native: engine.kind === 'native' })
 
   function profileOf(id: string, kind: 'hls' | 'files'): Profile {
@@ -119,52 +57,9 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return file
   }
 
-  async function runSegments(spec: JobSpec, signal: AbortSignal): Promise<void> {
-    const info = await describeSource(spec.source)
-    const profile = profileOf(spec.params.profile as string, 'hls')
-    const range = spec.params as unknown as SegmentRange
-    const plan = planOf(info)
-    const encode = encodeSegments(info, plan, profile, range)
-    const { outputs } = await engine.run({ ...encode.job, signal })
-    const prefix = hlsPrefix(info, profile, timing)
-    for (const [index, bytes] of encode.split(outputs['out.aac'] as Uint8Array)) {
-      await store(`${prefix}/${segmentName(index)}`, bytes)
-    }
-    const starts = plan.starts
-    const end = starts[range.last + 1] ?? plan.totalSamples
-    metrics.encodedSeconds.inc({ codec: 'aac' }, (end - (starts[range.first] as number)) / plan.sampleRate)
-  }
-
-  async function runFile(spec: JobSpec, signal: AbortSignal): Promise<void> {
-    const info = await describeSource(spec.source)
-    const profile = profileOf(spec.params.profile as string, 'files')
-    const job = fileJob(info, profile)
-    const { outputs } = await engine.run({ ...job, signal })
-    await store(fileKey(info, profile), outputs[job.output] as Uint8Array)
-    metrics.encodedSeconds.inc({ codec: profile.codec }, info.totalSamples / info.sampleRate)
-  }
-
-  async function runLoudness(spec: JobSpec, signal: AbortSignal): Promise<void> {
-    const info = await describeSource(spec.source)
-    const { log } = await engine.run({ ...loudnessJob(spec.source), signal })
-    const result = parseEbur128Summary(log)
-    const row = {
-      fingerprint: info.fingerprint,
-      sourceId: spec.source.id,
-      // SQLite has no −inf; silence is stored at the meter's floor.
-      integratedLufs: Math.max(-70, result.integratedLufs),
-      rangeLu: result.rangeLu,
-      truePeakDbtp: Math.max(-200, result.truePeakDbtp),
-    }
-    db.insert(audioLoudness)
-      .values(row)
-      .onConflictDoUpdate({ target: audioLoudness.fingerprint, set: row })
-      .run()
-  }
-
   const queue = createJobQueue({
     db,
-    handlers: { segments: runSegments, file: runFile, loudness: runLoudness },
+    handlers: createJobHandlers({ engine, timing, metrics, loudnessStore, store, profileOf, planOf }),
     concurrency: opts.concurrency,
     metrics,
     logger,
@@ -351,10 +246,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     await Promise.all(work)
   }
 
-  function storedLoudness(info: SourceInfo): Loudness | undefined {
-    const row = db.select().from(audioLoudness).where(eq(audioLoudness.fingerprint, info.fingerprint)).get()
-    return row && { integratedLufs: row.integratedLufs, rangeLu: row.rangeLu, truePeakDbtp: row.truePeakDbtp }
-  }
+  const storedLoudness = (info: SourceInfo) => loudnessStore.read(info.fingerprint)
 
   /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
   async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {

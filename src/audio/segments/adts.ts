@@ -2,7 +2,7 @@
  * ADTS is the simplest container ffmpeg can write AAC into: each frame carries a 7 or 9 byte
  * header with its length. Segment production asks ffmpeg for ADTS and re-muxes the raw frames
  * itself, because choosing exactly which frames go into which fMP4 fragment is what makes
- * independently encoded segments join seamlessly (see segments/README.md).
+ * independently encoded segments join seamlessly (see src/audio/README.md).
  */
 export interface AdtsStream {
   sampleRate: number
