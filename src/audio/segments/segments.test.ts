@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { AudioEngine } from '../engine/types.ts'
 import { createWasmEngine } from '../engine/wasm-engine.ts'
 import { buildLadder, type Profile } from '../ladder/profiles.ts'
@@ -35,7 +35,13 @@ afterAll(async () => {
 })
 
 /** Produces every segment of `profile` one job at a time in `order`, joins them behind the init, decodes. */
-async function joinedDecode(profile: Profile, order: number[], preroll?: number): Promise<Float32Array> {
+async function joinedDecode(
+  profile: Profile,
+  order: number[],
+  preroll?: number,
+  from: SourceInfo = info,
+): Promise<Float32Array> {
+  const info = from
   const plan = planSegments(44100, info.totalSamples, timing)
   const segments = new Map<number, Uint8Array>()
   const ranges =
@@ -58,7 +64,10 @@ async function joinedDecode(profile: Profile, order: number[], preroll?: number)
     init,
     ...[...segments.keys()].sort((a, b) => a - b).map((i) => segments.get(i) as Uint8Array),
   ]
-  const path = join(dir, `${profile.id}-${preroll ?? 'default'}-${order.length}.mp4`)
+  const path = join(
+    dir,
+    `${profile.id}-${preroll ?? 'default'}-${order.length}-${basename(info.source.path)}.mp4`,
+  )
   writeFileSync(path, Buffer.concat(parts))
   return decodePcm(engine, path)
 }
@@ -106,4 +115,31 @@ describe('segments produced independently and out of order join seamlessly', () 
     const worst = Math.max(...report.boundaryErrors.map((e, i) => e / (whole.boundaryErrors[i] as number)))
     expect(worst).toBeGreaterThan(2.5)
   })
+})
+
+describe('cutting lossy sources is sample-exact too', () => {
+  const formats: [string, string[]][] = [
+    ['mp3', ['-c:a', 'libmp3lame', '-b:a', '256k']],
+    ['m4a', ['-c:a', 'aac', '-b:a', '256k']],
+    ['ogg', ['-c:a', 'libvorbis', '-q:a', '6']],
+  ]
+  for (const [extension, codec] of formats) {
+    test(`${extension}: segments made one by one equal a whole-track encode at every boundary`, async () => {
+      const path = await makeFixture(engine, dir, `music.${extension}`, { seconds: SECONDS, extra: codec })
+      const lossy = await describeSource({ id: extension, path })
+      const decodedSource = await decodePcm(engine, path)
+      const profile = buildLadder([320], { native: false }).hls[0] as Profile
+      // The plan comes from the header's duration, which for MP3 includes the encoder's padding.
+      const plan = planSegments(44100, lossy.totalSamples, timing)
+      const order = Array.from({ length: segmentCount(plan) }, (_, i) => i).reverse()
+      const starts = plan.starts.slice(1)
+      const joined = measureJoins(await joinedDecode(profile, order, undefined, lossy), decodedSource, starts)
+      const whole = measureJoins(await joinedDecode(profile, [-1], undefined, lossy), decodedSource, starts)
+      expect(joined.lags).toEqual(starts.map(() => 0))
+      joined.boundaryErrors.forEach((error, i) => {
+        expect(error).toBeLessThanOrEqual(1.5 * (whole.boundaryErrors[i] as number))
+      })
+      expect(Math.abs(joined.lengthDifference)).toBeLessThan(AAC_FRAME)
+    })
+  }
 })
