@@ -22,6 +22,7 @@ let sqlite: Sqlite
 let dir: string
 let audio: AudioService
 let source: Source
+const registry = new Registry()
 
 beforeAll(async () => {
   engine = await createWasmEngine({ workers: 2 })
@@ -32,7 +33,7 @@ beforeAll(async () => {
     db: sqlite.db,
     cacheDir: join(dir, 'cache', 'audio'),
     cacheMaxBytes: 200e6,
-    registry: new Registry(),
+    registry,
     concurrency: 1,
     timing: { segmentSeconds: 4, firstSegmentSeconds: 2 },
     rungsKbps: [24, 96, 160, 320],
@@ -184,4 +185,39 @@ test('a changed file gets a new fingerprint, so nothing cached for the old versi
   const before = (await audio.describe({ id: 'e', path })).fingerprint
   utimesSync(path, new Date(), new Date(Date.now() + 5000))
   expect((await audio.describe({ id: 'e', path })).fingerprint).not.toBe(before)
+})
+
+test('a player asking for the next segment joins the read-ahead job instead of encoding it again', async () => {
+  const path = join(dir, 'sequential.flac')
+  copyFileSync(source.path, path)
+  const track: Source = { id: 'sequential', path }
+  const segmentJobs = async () =>
+    [
+      ...(await registry.metrics()).matchAll(
+        /tonearm_audio_job_duration_seconds_count\{kind="segments"[^}]*\} (\d+)/g,
+      ),
+    ]
+      .map((m) => Number(m[1]))
+      .reduce((a, b) => a + b, 0)
+  await audio.idle()
+  const before = await segmentJobs()
+  await audio.getSegment(track, 'aac-96', 0)
+  await audio.getSegment(track, 'aac-96', 1)
+  await audio.idle()
+  // Segment 0 on demand, 1–3 read ahead in one job (segment 1 joined it), then 4 read ahead.
+  expect((await segmentJobs()) - before).toBe(3)
+  expect((await audio.cachedSegments(track, 'aac-96')).slice(0, 5)).toEqual([true, true, true, true, true])
+})
+
+test('bad requests are domain errors the HTTP layer turns into 4xx', async () => {
+  const kind = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: { kind?: string }) => e.kind,
+    )
+  expect(await kind(audio.getSegment(source, 'aac-999', 0))).toBe('not_found')
+  expect(await kind(audio.getSegment(source, 'aac-96', 10_000))).toBe('not_found')
+  expect(await kind(audio.getSegment(source, 'aac-96', -1))).toBe('not_found')
+  expect(await kind(audio.getRendition(source, 'flac-96'))).toBe('not_found')
+  expect(await kind(audio.transcodeFrom(source, 'mp3-96', 1e9))).toBe('invalid')
 })

@@ -1,3 +1,4 @@
+import { invalid, notFound } from '../lib/errors.ts'
 import { type CachedFile, createDiskCache } from './cache/disk-cache.ts'
 import { createJobHandlers } from './jobs.ts'
 import {
@@ -40,7 +41,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
 
   function profileOf(id: string, kind: 'hls' | 'files'): Profile {
     const profile = ladder[kind].find((p) => p.id === id)
-    if (!profile) throw new RangeError(`no ${kind === 'hls' ? 'HLS' : 'file'} rendition ${id}`)
+    if (!profile) throw notFound(`${kind === 'hls' ? 'HLS' : 'file'} rendition ${id}`)
     return profile
   }
 
@@ -77,11 +78,15 @@ export async function createAudioService(opts: AudioServiceOptions) {
   const segmentKey = (info: SourceInfo, profile: Profile, index: number) =>
     `${hlsPrefix(info, profile, timing)}/${segmentName(index)}`
 
-  /** Ranges of consecutive segments in first..last that are not cached yet. */
+  /** Segment cache key → the read-ahead job that is producing it. */
+  const readingAhead = new Map<string, JobSpec>()
+
+  /** Ranges of consecutive segments in first..last that are neither cached nor being read ahead. */
   function missingRanges(info: SourceInfo, profile: Profile, first: number, last: number, chunk: number) {
     const ranges: SegmentRange[] = []
     for (let i = first; i <= last; i++) {
-      if (cache.get(segmentKey(info, profile, i))) continue
+      const key = segmentKey(info, profile, i)
+      if (cache.has(key) || readingAhead.has(key)) continue
       const open = ranges.at(-1)
       if (open && open.last === i - 1 && open.last - open.first + 1 < chunk) open.last = i
       else ranges.push({ first: i, last: i })
@@ -97,17 +102,16 @@ export async function createAudioService(opts: AudioServiceOptions) {
     const profile = profileOf(profileId, 'hls')
     const count = segmentCount(planOf(info))
     if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new RangeError(`segment ${index} out of range 0..${count - 1}`)
+      throw notFound(`segment ${index} (this track has segments 0..${count - 1})`)
     }
     const key = segmentKey(info, profile, index)
     let file = cache.get(key)
     if (file) metrics.cacheHits.inc({ kind: 'segment' })
     else {
       metrics.cacheMisses.inc({ kind: 'segment' })
-      await queue.submit(segmentSpec(info, profile, { first: index, last: index }), {
-        priority: o.priority ?? 'play',
-        signal: o.signal,
-      })
+      // Already being read ahead: join that short job (raising its priority) rather than encode twice.
+      const spec = readingAhead.get(key) ?? segmentSpec(info, profile, { first: index, last: index })
+      await queue.submit(spec, { priority: o.priority ?? 'play', signal: o.signal })
       file = cache.get(key)
     }
     for (const range of missingRanges(
@@ -117,7 +121,15 @@ export async function createAudioService(opts: AudioServiceOptions) {
       Math.min(count - 1, index + READAHEAD_SEGMENTS),
       READAHEAD_SEGMENTS,
     )) {
-      background(queue.submit(segmentSpec(info, profile, range), { priority: 'prefetch' }))
+      const spec = segmentSpec(info, profile, range)
+      const keys = Array.from({ length: range.last - range.first + 1 }, (_, i) =>
+        segmentKey(info, profile, range.first + i),
+      )
+      for (const k of keys) readingAhead.set(k, spec)
+      const done = queue.submit(spec, { priority: 'prefetch' })
+      background(
+        done.finally(() => keys.forEach((k) => readingAhead.get(k) === spec && readingAhead.delete(k))),
+      )
     }
     if (!file) throw new Error(`segment ${index} of ${profileId} was produced but is no longer cached`)
     return file
@@ -179,7 +191,10 @@ export async function createAudioService(opts: AudioServiceOptions) {
     const profile = profileOf(profileId, 'files')
     const duration = info.totalSamples / info.sampleRate
     if (!(offsetSeconds >= 0 && offsetSeconds < duration)) {
-      throw new RangeError(`offset ${offsetSeconds} s is outside the track (0..${duration.toFixed(3)} s)`)
+      throw invalid(`offset ${offsetSeconds} s is outside the track (0..${duration.toFixed(3)} s)`, {
+        offsetSeconds,
+        durationSeconds: duration,
+      })
     }
     const job = fileJob(info, profile, offsetSeconds)
     const { outputs } = await engine.run({ ...job, signal: o.signal })

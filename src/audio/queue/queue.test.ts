@@ -175,3 +175,18 @@ test('a failed job keeps its reason, and asking again retries it; durations land
     'tonearm_audio_job_duration_seconds_count{kind="work",priority="play",outcome="done"} 1',
   )
 })
+
+test('asking again for a job that is being cancelled starts it afresh instead of sharing its fate', async () => {
+  const work = gatedWork()
+  const q = queueWith(work.handler)
+  const leaving = new AbortController()
+  const first = rejection(q.submit(spec('seek-back'), { priority: 'play', signal: leaving.signal }))
+  await tick()
+  leaving.abort(new Error('seeked away'))
+  const again = q.submit(spec('seek-back'), { priority: 'play' })
+  expect(String(await first)).toContain('seeked away')
+  await tick()
+  expect(work.started).toEqual(['seek-back', 'seek-back'])
+  work.release('seek-back')
+  await again
+})

@@ -59,6 +59,8 @@ interface Job {
   express: boolean
   queuedAt: number
   controller?: AbortController
+  /** Callbacks for when the job is gone from the queue (done, failed or cancelled). */
+  afterSettle: (() => void)[]
 }
 
 /** A user waiting on play may use this many slots beyond `concurrency`, so background work never blocks them. */
@@ -98,6 +100,7 @@ export function createJobQueue(opts: {
       held: true,
       express: false,
       queuedAt: Date.now(),
+      afterSettle: [],
     })
   }
 
@@ -120,6 +123,7 @@ export function createJobQueue(opts: {
       else w.reject(error)
     }
     job.waiters.clear()
+    for (const callback of job.afterSettle.splice(0)) callback()
     refreshGauge()
     if (jobs.size === 0) for (const resolve of idleWaiters.splice(0)) resolve()
   }
@@ -217,6 +221,13 @@ export function createJobQueue(opts: {
     if (signal?.aborted) return Promise.reject(abortReason(signal))
     const priority = PRIORITIES.indexOf(o.priority)
     let job = jobs.get(spec.key)
+    // Being cancelled (everyone had left): wait until it is gone, then start afresh.
+    if (job?.controller?.signal.aborted) {
+      const aborting = job
+      return new Promise<void>((resolve, reject) => {
+        aborting.afterSettle.push(() => submit(spec, o).then(resolve, reject))
+      })
+    }
     if (!job) {
       const row = db
         .insert(audioJobs)
@@ -241,6 +252,7 @@ export function createJobQueue(opts: {
         held: false,
         express: false,
         queuedAt: Date.now(),
+        afterSettle: [],
       }
       jobs.set(spec.key, job)
     } else if (priority < job.priority) {
