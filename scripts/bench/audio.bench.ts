@@ -44,7 +44,8 @@ const wasm = await createWasmEngine({ workers: 1 })
 // Music from the demo synthesizer (chords, melody, drums): encoder effort depends on the content,
 // and noise-like test signals exaggerate what native SIMD assembly gains over WASM.
 const wav = join(dir, 'four-minutes.wav')
-writeFileSync(wav, renderTrackWav((demoAlbums[0]?.discs[0]?.[0] as DemoTrack).music, SECONDS))
+const track = demoAlbums[0]?.discs[0]?.[0] as DemoTrack
+writeFileSync(wav, renderTrackWav(track.music, SECONDS))
 const flac = join(dir, 'four-minutes.flac')
 writeFileSync(
   flac,

@@ -128,7 +128,9 @@ export async function createAudioService(opts: AudioServiceOptions) {
       for (const k of keys) readingAhead.set(k, spec)
       const done = queue.submit(spec, { priority: 'prefetch' })
       background(
-        done.finally(() => keys.forEach((k) => readingAhead.get(k) === spec && readingAhead.delete(k))),
+        done.finally(() => {
+          for (const k of keys) if (readingAhead.get(k) === spec) readingAhead.delete(k)
+        }),
       )
     }
     if (!file) throw new Error(`segment ${index} of ${profileId} was produced but is no longer cached`)
