@@ -28,10 +28,15 @@ export function fileKey(info: SourceInfo, profile: Profile): string {
   return `${info.fingerprint}/${profile.id}/${shortHash({ v: FORMAT_VERSION, profile })}/file.${fileFormat(profile.codec).extension}`
 }
 
-/** A whole single-file rendition, or from `offsetSeconds` on (a transcoded stream that starts mid-track). */
-export function fileJob(info: SourceInfo, profile: Profile, offsetSeconds = 0): RunJob & { output: string } {
+/** A whole single-file rendition, or a stream of one from `offsetSeconds` on. */
+export function fileJob(
+  info: SourceInfo,
+  profile: Profile,
+  opts: { offsetSeconds?: number; streamed?: boolean } = {},
+): RunJob & { output: string } {
+  const offsetSeconds = opts.offsetSeconds ?? 0
   const input = `source${extname(info.source.path).toLowerCase()}`
-  const format = fileFormat(profile.codec)
+  const format = fileFormat(profile.codec, opts.streamed)
   const output = `out.${format.extension}`
   // MP3 and Vorbis stop at 48 kHz; hi-res sources come down to their own rate family.
   const rate = profile.sampleRate ?? (info.sampleRate > 48000 ? aacRate(info.sampleRate) : undefined)

@@ -180,8 +180,10 @@ export async function createAudioService(opts: AudioServiceOptions) {
   }
 
   /**
-   * A single-file rendition starting `offsetSeconds` in (Subsonic's timeOffset, a progressive seek).
-   * Not cached — offsets are arbitrary — and run directly on the engine, whose worker count bounds it.
+   * A single-file rendition from `offsetSeconds` on (Subsonic's timeOffset, a progressive seek),
+   * streamed while ffmpeg encodes so the first bytes go out at once; cancelling the stream (the
+   * client left) kills the encode. Not cached — offsets are arbitrary — and run directly on the
+   * engine, whose worker count bounds it.
    */
   async function transcodeFrom(
     source: Source,
@@ -198,9 +200,25 @@ export async function createAudioService(opts: AudioServiceOptions) {
         durationSeconds: duration,
       })
     }
-    const job = fileJob(info, profile, offsetSeconds)
-    const { outputs } = await engine.run({ ...job, signal: o.signal })
-    return { bytes: outputs[job.output] as Uint8Array, ...fileFormat(profile.codec) }
+    const job = fileJob(info, profile, { offsetSeconds, streamed: true })
+    const stop = new AbortController()
+    const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const onData = (chunk: Uint8Array) => controller.enqueue(chunk)
+        engine.run({ ...job, outputs: [], signal, stream: { output: job.output, onData } }).then(
+          () => controller.close(),
+          (error: unknown) => {
+            // After cancel() the stream is closed already and there is nobody to tell.
+            if (!stop.signal.aborted) controller.error(error)
+          },
+        )
+      },
+      cancel(reason) {
+        stop.abort(reason)
+      },
+    })
+    return { stream, ...fileFormat(profile.codec, true) }
   }
 
   async function describe(source: Source): Promise<LadderInfo> {

@@ -57,6 +57,7 @@ function runProcess(
   cwd: string,
   args: string[],
   signal?: AbortSignal,
+  onStdout?: (chunk: Uint8Array) => void,
 ): Promise<{ code: number; log: string[]; killedBy: NodeJS.Signals | null }> {
   return new Promise((done, fail) => {
     const child = spawn(path, ['-nostdin', '-y', ...args], {
@@ -74,7 +75,8 @@ function runProcess(
       partial = lines.pop() ?? ''
       for (const line of lines) if (line) log.push(line)
     }
-    child.stdout.setEncoding('utf8').on('data', collect)
+    if (onStdout) child.stdout.on('data', (chunk: Buffer) => onStdout(new Uint8Array(chunk)))
+    else child.stdout.setEncoding('utf8').on('data', collect)
     child.stderr.setEncoding('utf8').on('data', collect)
     child.on('error', (error) => fail(signal?.aborted ? abortReason(signal) : error))
     child.on('close', (code, killedBy) => {
@@ -101,11 +103,14 @@ export function createNativeEngine(opts: {
    * A process that died from a signal we did not send (OOM killer, a crash, an admin's kill) is
    * run once more, as the WASM engine does with a crashed worker; twice is the input's fault.
    */
-  async function runContained(dir: string, args: string[], signal: AbortSignal) {
+  async function runContained(dir: string, job: RunJob, signal: AbortSignal) {
+    const { stream } = job
+    // A streamed output goes to stdout; the muxer is named with -f, as for the WASM device.
+    const args = stream ? job.args.map((a) => (a === stream.output ? 'pipe:1' : a)) : job.args
     for (let attempt = 1; ; attempt++) {
-      const result = await runProcess(opts.path, dir, args, signal)
+      const result = await runProcess(opts.path, dir, args, signal, stream?.onData)
       if (!result.killedBy) return result
-      if (attempt >= MAX_ATTEMPTS) {
+      if (attempt >= MAX_ATTEMPTS || stream) {
         throw new AudioEngineError(`ffmpeg was killed by ${result.killedBy} ${attempt} times on this job`)
       }
       opts.logger?.warn({ signal: result.killedBy }, 'ffmpeg was killed; retrying the job once')
@@ -118,7 +123,7 @@ export function createNativeEngine(opts: {
     try {
       for (const [name, data] of Object.entries(job.inputs ?? {})) await writeFile(join(dir, name), data)
       for (const [name, path] of Object.entries(job.files ?? {})) await symlink(path, join(dir, name))
-      const { code, log } = await runContained(dir, job.args, signal)
+      const { code, log } = await runContained(dir, job, signal)
       if (code !== 0) throw new FfmpegError(code, log)
       const outputs: Record<string, Uint8Array> = {}
       for (const name of job.outputs ?? []) {

@@ -92,6 +92,32 @@ describe('WASM audio engine', () => {
     }
   })
 
+  test('an output streams out while ffmpeg still writes it', async () => {
+    const chunks: Uint8Array[] = []
+    const { outputs } = await engine.run({
+      args: [
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=duration=20',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '128k',
+        '-f',
+        'mp3',
+        'live.mp3',
+      ],
+      stream: { output: 'live.mp3', onData: (chunk) => chunks.push(chunk) },
+    })
+    expect(outputs).toEqual({})
+    expect(chunks.length).toBeGreaterThan(1)
+    const all = Buffer.concat(chunks)
+    expect(ascii(all, 3)).toBe('ID3')
+    // 20 s at 128 kbps, give or take the header and the last frame.
+    expect(Math.abs(all.length - 320_000)).toBeLessThan(10_000)
+  })
+
   test('file names must be bare names', async () => {
     expect(await rejection(engine.run({ args: [], outputs: ['../escape.flac'] }))).toBeInstanceOf(TypeError)
   })

@@ -54,7 +54,8 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
           if (message.type === 'crashed') {
             logger?.debug({ log: logTail(message.log) }, 'ffmpeg log before the WASM crash')
             lose(slot, message.reason)
-          } else if (message.type === 'failed') fail(slot, message.reason)
+          } else if (message.type === 'chunk') slot.task?.job.stream?.onData(message.data)
+          else if (message.type === 'failed') fail(slot, message.reason)
           else finish(slot, message)
         }
       })
@@ -82,7 +83,7 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
     if (!task) return
     task.slot = undefined
     task.attempts += 1
-    if (task.attempts < MAX_ATTEMPTS) {
+    if (task.attempts < MAX_ATTEMPTS && !task.job.stream) {
       logger?.warn({ reason }, 'ffmpeg WASM worker crashed; retrying the job in a fresh worker')
       queue.unshift(task)
     } else {
@@ -129,8 +130,16 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
       slot.taskId = id
       task.slot = slot
       slot.worker.ref()
-      const { args, inputs = {}, files = {}, outputs = [] } = task.job
-      slot.worker.postMessage({ type: 'run', id, args, inputs, files, outputs } satisfies RunRequest)
+      const { args, inputs = {}, files = {}, outputs = [], stream } = task.job
+      slot.worker.postMessage({
+        type: 'run',
+        id,
+        args,
+        inputs,
+        files,
+        outputs,
+        stream: stream?.output,
+      } satisfies RunRequest)
     }
   }
 

@@ -8,6 +8,8 @@ export interface RunRequest {
   /** Bare name → host path, read lazily through a mounted file system. */
   files: Record<string, string>
   outputs: string[]
+  /** Output name whose bytes are posted as `chunk` messages while ffmpeg writes them. */
+  stream?: string
 }
 
 export type WorkerMessage =
@@ -20,6 +22,7 @@ export type WorkerMessage =
       outputs: Record<string, Uint8Array>
       missing: string[]
     }
+  | { type: 'chunk'; id: number; data: Uint8Array }
   /** The job could not start (e.g. a host file could not be opened); the worker is fine. */
   | { type: 'failed'; id: number; reason: string }
   /** The WASM instance trapped (e.g. "memory access out of bounds"); it is unusable from here on. */

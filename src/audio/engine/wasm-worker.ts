@@ -31,6 +31,20 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)
 }
 
+// A character device that forwards what ffmpeg writes to the main thread while exec still runs.
+const STREAM_DEVICE = core.FS.makedev(64, 0)
+let streamingId: number | undefined
+core.FS.registerDevice(STREAM_DEVICE, {
+  write(_stream, buffer, offset, length) {
+    if (streamingId !== undefined) {
+      // `buffer` is the WASM heap (an Int8Array): copy the bytes out as a Uint8Array.
+      const data = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length).slice()
+      post({ type: 'chunk', id: streamingId, data }, [data.buffer as ArrayBuffer])
+    }
+    return length
+  },
+})
+
 function probeVersion(): string {
   log = createLogCollector()
   core.reset()
@@ -66,11 +80,17 @@ function run(request: RunRequest): void {
       return
     }
     for (const [name, data] of Object.entries(request.inputs)) fs.writeFile(name, data)
+    if (request.stream) {
+      fs.mkdev(`${JOB_DIR}/${request.stream}`, 0o666, STREAM_DEVICE)
+      streamingId = request.id
+    }
     core.reset()
     let exitCode: number
     try {
       exitCode = core.exec(...request.args)
+      streamingId = undefined
     } catch (error) {
+      streamingId = undefined
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       post({ type: 'crashed', id: request.id, reason, log: log.lines() })
       return

@@ -75,9 +75,14 @@ export function codecArgs(p: Profile): string[] {
   }
 }
 
-export function fileFormat(codec: Codec): FileFormat {
+/**
+ * The container of a single-file rendition. A streamed one cannot seek back to finish a header,
+ * so AAC goes out as ADTS rather than MP4 with its index up front.
+ */
+export function fileFormat(codec: Codec, streamed = false): FileFormat {
   switch (codec) {
     case 'aac':
+      if (streamed) return { extension: 'aac', mimeType: 'audio/aac', muxer: ['-f', 'adts'] }
       return { extension: 'm4a', mimeType: 'audio/mp4', muxer: ['-f', 'mp4', '-movflags', '+faststart'] }
     case 'mp3':
       return { extension: 'mp3', mimeType: 'audio/mpeg', muxer: ['-f', 'mp3'] }
