@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { extname } from 'node:path'
-import type { RunJob } from './engine/types.ts'
+import type { AudioEngine, RunJob } from './engine/types.ts'
 import { codecArgs, fileFormat, type Profile } from './ladder/profiles.ts'
 import { PREROLL_FRAMES } from './segments/encode.ts'
 import type { SegmentTiming } from './segments/plan.ts'
@@ -54,4 +54,29 @@ export function fileJob(
     outputs: [output],
     output,
   }
+}
+
+/** Runs a streamed job; the stream carries ffmpeg's output as it is written, and cancelling it kills the encode. */
+export function streamJob(
+  engine: AudioEngine,
+  job: RunJob & { output: string },
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const stop = new AbortController()
+  const either = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const onData = (chunk: Uint8Array) => controller.enqueue(chunk)
+      engine.run({ ...job, outputs: [], signal: either, stream: { output: job.output, onData } }).then(
+        () => controller.close(),
+        (error: unknown) => {
+          // After cancel() the stream is closed already and there is nobody to tell.
+          if (!stop.signal.aborted) controller.error(error)
+        },
+      )
+    },
+    cancel(reason) {
+      stop.abort(reason)
+    },
+  })
 }

@@ -1,22 +1,16 @@
 import { invalid, notFound } from '../lib/errors.ts'
 import { type CachedFile, createDiskCache } from './cache/disk-cache.ts'
 import { createJobHandlers } from './jobs.ts'
-import {
-  buildLadder,
-  fileFormat,
-  HLS_CODECS,
-  hlsBandwidth,
-  type Ladder,
-  type Profile,
-} from './ladder/profiles.ts'
+import { ladderInfo } from './ladder/describe.ts'
+import { buildLadder, fileFormat, type Ladder, type Profile } from './ladder/profiles.ts'
 import { type Gain, type Loudness, normalizationGain, type ReplayGainTags } from './loudness/loudness.ts'
 import { createLoudnessStore } from './loudness/store.ts'
 import { createAudioMetrics } from './queue/metrics.ts'
 import { createJobQueue, type JobSpec, type Priority, type QueueStats } from './queue/queue.ts'
-import { fileJob, fileKey, hlsPrefix, INIT_NAME, segmentName } from './renditions.ts'
+import { fileJob, fileKey, hlsPrefix, INIT_NAME, segmentName, streamJob } from './renditions.ts'
 import type { SegmentRange } from './segments/encode.ts'
 import { AAC_FRAME, initSegment } from './segments/fmp4.ts'
-import { planSegments, type SegmentPlan, segmentCount, segmentDurations } from './segments/plan.ts'
+import { planSegments, type SegmentPlan, segmentCount } from './segments/plan.ts'
 import type { AudioServiceOptions, HlsRendition, LadderInfo, RequestOptions } from './service-types.ts'
 import { aacRate, describeSource, type Source, type SourceInfo } from './source.ts'
 
@@ -201,48 +195,13 @@ export async function createAudioService(opts: AudioServiceOptions) {
       })
     }
     const job = fileJob(info, profile, { offsetSeconds, streamed: true })
-    const stop = new AbortController()
-    const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const onData = (chunk: Uint8Array) => controller.enqueue(chunk)
-        engine.run({ ...job, outputs: [], signal, stream: { output: job.output, onData } }).then(
-          () => controller.close(),
-          (error: unknown) => {
-            // After cancel() the stream is closed already and there is nobody to tell.
-            if (!stop.signal.aborted) controller.error(error)
-          },
-        )
-      },
-      cancel(reason) {
-        stop.abort(reason)
-      },
-    })
+    const stream = streamJob(engine, job, o.signal)
     return { stream, ...fileFormat(profile.codec, true) }
   }
 
   async function describe(source: Source): Promise<LadderInfo> {
     const info = await describeSource(source)
-    const plan = planOf(info)
-    const durations = segmentDurations(plan)
-    return {
-      sourceId: source.id,
-      fingerprint: info.fingerprint,
-      durationSeconds: plan.totalSamples / plan.sampleRate,
-      targetDuration: Math.ceil(Math.max(...durations)),
-      hls: ladder.hls.map((profile) => ({
-        profile,
-        bandwidth: hlsBandwidth(profile),
-        codecs: HLS_CODECS,
-        sampleRate: plan.sampleRate,
-        channels: profile.channels,
-        initName: INIT_NAME,
-        segmentDurations: durations,
-        segmentName,
-      })),
-      files: ladder.files.map((p) => ({ ...p, ...fileFormat(p.codec) })),
-      original: info.lossless ? { path: source.path, codec: info.codec } : undefined,
-    }
+    return ladderInfo(info, planOf(info), ladder)
   }
 
   /**
