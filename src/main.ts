@@ -3,16 +3,18 @@
 // It is the only module that imports from every domain.
 import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
+import { Registry } from 'prom-client'
 import { type Accounts, createAccounts } from './accounts/index.ts'
 import { createApp } from './api/app.ts'
 import { createMetrics } from './api/metrics.ts'
-import { type AudioEngine, createAudioEngine } from './audio/index.ts'
+import { type AudioEngine, type AudioService, createAudioEngine, createAudioService } from './audio/index.ts'
 import { listMusicFolders, syncMusicFolders } from './catalog/index.ts'
 import { type ParsedArgs, parseCommandLine } from './cli/args.ts'
 import { helpText } from './cli/help.ts'
+import { runTranscode } from './cli/transcode.ts'
 import { runUserCommand, type UserCommandIO } from './cli/user-command.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
-import { acquireServerLock, backup, openDatabase } from './db/index.ts'
+import { acquireServerLock, backup, openDatabase, type Sqlite } from './db/index.ts'
 import { generateDemoLibrary } from './demo/index.ts'
 import { createEvents, noCatalog } from './events/index.ts'
 import { DomainError } from './lib/errors.ts'
@@ -98,9 +100,13 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   )
 
   let engine: AudioEngine | undefined
-  const background = startAudio(config, logger, status).then((e) => {
-    engine = e
-  })
+  let audio: AudioService | undefined
+  const background = startAudio(config, logger, status, { sqlite, registry: metrics.registry }).then(
+    (started) => {
+      engine = started?.engine
+      audio = started?.audio
+    },
+  )
 
   let stopping = false
   const shutdown = async (signal: string) => {
@@ -119,6 +125,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     // give them a moment, then leave them — the demo generator's marker is written last, so an
     // interrupted generation is simply redone at the next start.
     await Promise.race([background.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
+    await audio?.close()
     await engine?.close()
     accounts.close()
     sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)')
@@ -139,23 +146,21 @@ async function startAudio(
   config: Config,
   logger: Logger,
   status: StatusBoard,
-): Promise<AudioEngine | undefined> {
+  deps: { sqlite: Sqlite; registry: Registry },
+): Promise<{ engine: AudioEngine; audio: AudioService } | undefined> {
   status.set('audio', { status: 'starting' })
   let engine: AudioEngine
+  let audio: AudioService
   try {
-    engine = await createAudioEngine({
-      engine: config.engine,
-      ffmpegPath: config.ffmpegPath || undefined,
-      workers: config.audioWorkers,
-      logger,
-    })
+    engine = await createAudioEngine(engineOptions(config, logger))
+    audio = await createAudioService(audioOptions(config, engine, deps, logger))
   } catch (err) {
     logger.error({ err }, 'audio engine failed to start')
     status.set('audio', { status: 'failed', reason: (err as Error).message })
     return undefined
   }
   status.set('audio', { status: 'ok', engine: engine.kind, version: engine.version })
-  if (config.music.length > 0) return engine
+  if (config.music.length > 0) return { engine, audio }
 
   const dir = demoDir(config)
   status.set('library', { status: 'working', task: 'generating demo library', dir })
@@ -172,7 +177,53 @@ async function startAudio(
     logger.error({ err }, 'demo library generation failed')
     status.set('library', { status: 'failed', reason: (err as Error).message })
   }
-  return engine
+  return { engine, audio }
+}
+
+// The engine gets one worker more than the queue's background concurrency: the express slot that
+// lets a user waiting on play start at once while background ladders keep the other workers busy.
+const engineOptions = (config: Config, logger: Logger) => ({
+  engine: config.engine,
+  ffmpegPath: config.ffmpegPath || undefined,
+  workers: config.audioWorkers + 1,
+  logger,
+})
+
+const audioOptions = (
+  config: Config,
+  engine: AudioEngine,
+  deps: { sqlite: Sqlite; registry: Registry },
+  logger: Logger,
+) => ({
+  engine,
+  db: deps.sqlite.db,
+  cacheDir: join(config.data, 'cache', 'audio'),
+  cacheMaxBytes: config.audioCacheMb * 1024 * 1024,
+  registry: deps.registry,
+  concurrency: config.audioWorkers,
+  timing: { segmentSeconds: config.segmentSeconds, firstSegmentSeconds: config.firstSegmentSeconds },
+  rungsKbps: config.ladder,
+  gain: { targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 },
+  logger,
+})
+
+async function transcode(config: Config, paths: string[]): Promise<void> {
+  checkDataDir(config.data)
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+  const sqlite = await openDatabase(config.data)
+  const engine = await createAudioEngine(engineOptions(config, logger))
+  const audio = await createAudioService(
+    audioOptions(config, engine, { sqlite, registry: new Registry() }, logger),
+  )
+  process.stdout.write(`tonearm transcode: ${engine.version}, ladder ${config.ladder.join('/')} kbps\n`)
+  try {
+    const summary = await runTranscode({ paths, audio, out: process.stdout })
+    if (summary.failed > 0) process.exitCode = 1
+  } finally {
+    await audio.close()
+    await engine.close()
+    sqlite.close()
+  }
 }
 
 const demoDir = (config: Config) => join(config.data, 'demo-music')
@@ -232,6 +283,7 @@ async function main(argv: string[]): Promise<void> {
   const loaded = loadConfig({ flags: args.flags, env: process.env })
   if (args.command === 'backup') return runBackup(loaded.config, args.positionals[0])
   if (args.command === 'user') return runUser(loaded.config, args)
+  if (args.command === 'transcode') return transcode(loaded.config, args.positionals)
   if (args.positionals.length > 0)
     throw new DomainError('invalid', `unexpected argument "${args.positionals[0]}"`)
   return serve(loaded)

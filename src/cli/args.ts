@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { type Field, fields } from '../config/fields.ts'
 import { invalid } from '../lib/errors.ts'
 
-export const COMMANDS = ['serve', 'backup', 'user'] as const
+export const COMMANDS = ['serve', 'backup', 'user', 'transcode'] as const
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version'
 
 /** Flags that belong to one command only; given to any other command they are a usage error. */

@@ -8,8 +8,11 @@ export function helpText(): string {
       : typeof f.default === 'boolean'
         ? `--${f.flag}`
         : `--${f.flag} ${f.arg ?? 'VALUE'}`
+    const empty = Array.isArray(f.default) ? f.default.length === 0 : f.default === ''
     const def =
-      Array.isArray(f.default) || f.default === '' || f.secret ? '' : ` [default: ${String(f.default)}]`
+      empty || f.secret
+        ? ''
+        : ` [default: ${Array.isArray(f.default) ? f.default.join(',') : String(f.default)}]`
     // A flag too long for the column gets its help on the next line instead of running into it.
     const flag = name.length < 30 ? name.padEnd(30) : `${name}\n  ${''.padEnd(30)}`
     return `  ${flag}${f.help}${def}\n  ${''.padEnd(30)}env ${f.env}`
@@ -28,6 +31,8 @@ Usage:
   tonearm user list [--data DIR]      list users, their roles and settings
   tonearm user delete NAME [--data DIR]
                                       delete a user with their sessions and tokens
+  tonearm transcode [PATH]...        build the HLS ladder and loudness of audio files or folders
+                                      now, into <data>/cache/audio, with progress and a summary
   tonearm --version | --help
 
   The user commands work beside a running server on the same data directory.

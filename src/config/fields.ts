@@ -256,6 +256,75 @@ export const fields = {
     default: 1024,
     parse: toNumber,
   } satisfies Field<number>,
+  segmentSeconds: {
+    flag: 'segment-seconds',
+    env: 'TONEARM_SEGMENT_SECONDS',
+    help: 'length of HLS audio segments in seconds',
+    schema: z
+      .number({ error: 'must be a number' })
+      .min(2, 'must be at least 2')
+      .max(30, 'must be at most 30'),
+    default: 6,
+    parse: toNumber,
+    arg: 'SEC',
+  } satisfies Field<number>,
+  firstSegmentSeconds: {
+    flag: 'first-segment-seconds',
+    env: 'TONEARM_FIRST_SEGMENT_SECONDS',
+    help: 'length of the first HLS segment (shorter starts playback sooner)',
+    schema: z
+      .number({ error: 'must be a number' })
+      .min(1, 'must be at least 1')
+      .max(30, 'must be at most 30'),
+    default: 2,
+    parse: toNumber,
+    arg: 'SEC',
+  } satisfies Field<number>,
+  ladder: {
+    flag: 'ladder',
+    env: 'TONEARM_LADDER',
+    help: 'bitrate rungs in kbps for HLS (AAC) and single-file (MP3, Vorbis, Opus) renditions',
+    schema: z
+      .array(
+        z
+          .number({ error: 'must be numbers' })
+          .int('must be whole kbps')
+          .min(16, 'rungs must be at least 16 kbps')
+          .max(320, 'rungs must be at most 320 kbps'),
+      )
+      .min(1, 'must name at least one rung'),
+    default: [24, 96, 160, 320] as number[],
+    parse: (raw) =>
+      raw
+        .split(',')
+        .filter((r) => r.trim() !== '')
+        .map((r) => Number(r)),
+    arg: 'KBPS,KBPS…',
+  } satisfies Field<number[]>,
+  audioCacheMb: {
+    flag: 'audio-cache-mb',
+    env: 'TONEARM_AUDIO_CACHE_MB',
+    help: 'size limit of <data>/cache/audio in MB (least recently used files go first)',
+    schema: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(16, 'must be at least 16'),
+    default: 4096,
+    parse: toNumber,
+    arg: 'MB',
+  } satisfies Field<number>,
+  loudnessTarget: {
+    flag: 'loudness-target',
+    env: 'TONEARM_LOUDNESS_TARGET',
+    help: 'loudness normalization target in LUFS (true peak is kept under -1 dBTP)',
+    schema: z
+      .number({ error: 'must be a number' })
+      .min(-40, 'must be at least -40')
+      .max(-5, 'must be at most -5'),
+    default: -14,
+    parse: toNumber,
+    arg: 'LUFS',
+  } satisfies Field<number>,
 } as const
 
 export type Fields = typeof fields

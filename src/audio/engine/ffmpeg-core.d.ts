@@ -10,6 +10,26 @@ declare module '@ffmpeg/core' {
     chdir(path: string): void
     stat(path: string): { mode: number }
     isDir(mode: number): boolean
+    symlink(target: string, path: string): void
+    mount(type: unknown, opts: { blobs?: { name: string; data: BlobLike }[] }, mountpoint: string): void
+    unmount(mountpoint: string): void
+    filesystems: { WORKERFS: unknown; MEMFS: unknown }
+    makedev(major: number, minor: number): number
+    registerDevice(dev: number, ops: DeviceOps): void
+    mkdev(path: string, mode: number, dev: number): void
+  }
+
+  /** Stream operations of a character device; ffmpeg's writes to it arrive here. */
+  export interface DeviceOps {
+    open?(stream: unknown): void
+    close?(stream: unknown): void
+    write(stream: unknown, buffer: Uint8Array, offset: number, length: number, position?: number): number
+  }
+
+  /** What WORKERFS needs of a mounted file: its size and slices it hands to FileReaderSync. */
+  export interface BlobLike {
+    readonly size: number
+    slice(start: number, end: number): BlobLike
   }
 
   export interface FfmpegCore {

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path'
 import type { RunJob } from './types.ts'
 
 const MAX_LOG_LINES = 5000
@@ -7,10 +8,17 @@ const MAX_LOG_LINES = 5000
  * outside it (and keep WASM and native behaving the same).
  */
 export function invalidJobFileName(job: RunJob): TypeError | undefined {
-  for (const name of [...Object.keys(job.inputs ?? {}), ...(job.outputs ?? [])]) {
+  for (const name of [
+    ...Object.keys(job.inputs ?? {}),
+    ...Object.keys(job.files ?? {}),
+    ...(job.outputs ?? []),
+  ]) {
     if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\')) {
       return new TypeError(`ffmpeg job file name must be a bare file name, got ${JSON.stringify(name)}`)
     }
+  }
+  for (const path of Object.values(job.files ?? {})) {
+    if (!isAbsolute(path)) return new TypeError(`ffmpeg job host file must be an absolute path, got ${path}`)
   }
   return undefined
 }

@@ -44,6 +44,28 @@ describe.skipIf(!found)('native audio engine', () => {
     expect(ascii(outputs['out.ogg'])).toBe('OggS')
   })
 
+  test('an output streams out through stdout while ffmpeg writes it', async () => {
+    const chunks: Uint8Array[] = []
+    await engine.run({
+      args: [
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=duration=20',
+        '-c:a',
+        'libopus',
+        '-b:a',
+        '64k',
+        '-f',
+        'ogg',
+        'live.ogg',
+      ],
+      stream: { output: 'live.ogg', onData: (chunk) => chunks.push(chunk) },
+    })
+    expect(chunks.length).toBeGreaterThan(1)
+    expect(ascii(Buffer.concat(chunks))).toBe('OggS')
+  })
+
   test('a failing command rejects with the log tail', async () => {
     const error = await rejection(engine.run({ args: ['-i', 'missing.wav', 'out.flac'] }))
     if (!(error instanceof FfmpegError)) throw error

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:fs'
-import { access, readFile, rm, writeFile } from 'node:fs/promises'
+import { access, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { delimiter, join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { AudioEngineError, abortReason, FfmpegError } from './errors.ts'
@@ -10,6 +10,8 @@ import { createScratchDir, removeOrphanedScratchDirs } from './scratch-dir.ts'
 import type { AudioEngine, RunJob, RunResult } from './types.ts'
 
 const VERSION_TIMEOUT_MS = 10_000
+/** As in the WASM engine: one crash may be bad luck, two is the input. */
+const MAX_ATTEMPTS = 2
 
 async function isExecutable(path: string): Promise<boolean> {
   try {
@@ -55,7 +57,8 @@ function runProcess(
   cwd: string,
   args: string[],
   signal?: AbortSignal,
-): Promise<{ code: number; log: string[] }> {
+  onStdout?: (chunk: Uint8Array) => void,
+): Promise<{ code: number; log: string[]; killedBy: NodeJS.Signals | null }> {
   return new Promise((done, fail) => {
     const child = spawn(path, ['-nostdin', '-y', ...args], {
       cwd,
@@ -72,13 +75,14 @@ function runProcess(
       partial = lines.pop() ?? ''
       for (const line of lines) if (line) log.push(line)
     }
-    child.stdout.setEncoding('utf8').on('data', collect)
+    if (onStdout) child.stdout.on('data', (chunk: Buffer) => onStdout(new Uint8Array(chunk)))
+    else child.stdout.setEncoding('utf8').on('data', collect)
     child.stderr.setEncoding('utf8').on('data', collect)
     child.on('error', (error) => fail(signal?.aborted ? abortReason(signal) : error))
     child.on('close', (code, killedBy) => {
       if (partial) log.push(partial)
       if (signal?.aborted) fail(abortReason(signal))
-      else done({ code: code ?? (killedBy ? 128 : 1), log: log.lines() })
+      else done({ code: code ?? (killedBy ? 128 : 1), log: log.lines(), killedBy })
     })
   })
 }
@@ -95,12 +99,31 @@ export function createNativeEngine(opts: {
   const closing = new AbortController()
   const inFlight = new Set<Promise<unknown>>()
 
+  /**
+   * A process that died from a signal we did not send (OOM killer, a crash, an admin's kill) is
+   * run once more, as the WASM engine does with a crashed worker; twice is the input's fault.
+   */
+  async function runContained(dir: string, job: RunJob, signal: AbortSignal) {
+    const { stream } = job
+    // A streamed output goes to stdout; the muxer is named with -f, as for the WASM device.
+    const args = stream ? job.args.map((a) => (a === stream.output ? 'pipe:1' : a)) : job.args
+    for (let attempt = 1; ; attempt++) {
+      const result = await runProcess(opts.path, dir, args, signal, stream?.onData)
+      if (!result.killedBy) return result
+      if (attempt >= MAX_ATTEMPTS || stream) {
+        throw new AudioEngineError(`ffmpeg was killed by ${result.killedBy} ${attempt} times on this job`)
+      }
+      opts.logger?.warn({ signal: result.killedBy }, 'ffmpeg was killed; retrying the job once')
+    }
+  }
+
   async function runInTempDir(job: RunJob): Promise<RunResult> {
     const signal = job.signal ? AbortSignal.any([job.signal, closing.signal]) : closing.signal
     const dir = await createScratchDir()
     try {
       for (const [name, data] of Object.entries(job.inputs ?? {})) await writeFile(join(dir, name), data)
-      const { code, log } = await runProcess(opts.path, dir, job.args, signal)
+      for (const [name, path] of Object.entries(job.files ?? {})) await symlink(path, join(dir, name))
+      const { code, log } = await runContained(dir, job, signal)
       if (code !== 0) throw new FfmpegError(code, log)
       const outputs: Record<string, Uint8Array> = {}
       for (const name of job.outputs ?? []) {

@@ -6,6 +6,18 @@ export interface RunJob {
   args: string[]
   /** Written into the job's scratch directory before ffmpeg starts. */
   inputs?: Record<string, Uint8Array>
+  /**
+   * Host files (bare name → absolute path) that ffmpeg reads in place: the WASM engine mounts
+   * them rather than copying the whole file into the worker, the native one links them.
+   */
+  files?: Record<string, string>
+  /**
+   * One output delivered while ffmpeg writes it, for streams that should start before the encode
+   * ends. The file is not seekable, so the muxer must not need to seek back (MP3, Ogg, ADTS, fMP4
+   * are fine) and it must be named with `-f`. A streamed job is not retried after a crash: its
+   * first bytes are already out.
+   */
+  stream?: { output: string; onData(chunk: Uint8Array): void }
   /** Read back from the scratch directory after ffmpeg exits successfully. */
   outputs?: string[]
   /** Aborting kills the running ffmpeg (a WASM worker is replaced) or drops the queued job. */

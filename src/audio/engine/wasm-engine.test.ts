@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { AudioEngineError, FfmpegError } from './errors.ts'
 import { ascii, rejection, sineToFlac } from './test-support.ts'
 import type { AudioEngine } from './types.ts'
@@ -64,6 +67,55 @@ describe('WASM audio engine', () => {
     await engine.run(sineToFlac('left-behind.flac'))
     const probe = await rejection(engine.run({ args: ['-i', 'left-behind.flac', 'copy.flac'] }))
     expect(String(probe)).toContain('left-behind.flac: No such file or directory')
+  })
+
+  test('host files are read in place, and a missing one fails the job without harming the worker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tonearm-lazy-'))
+    try {
+      const flac = (await engine.run(sineToFlac('host.flac'))).outputs['host.flac']
+      if (!flac) throw new Error('no FLAC produced')
+      writeFileSync(join(dir, 'host.flac'), flac)
+      const { outputs } = await engine.run({
+        args: ['-ss', '0.5', '-i', 'in.flac', '-c:a', 'libmp3lame', 'out.mp3'],
+        files: { 'in.flac': join(dir, 'host.flac') },
+        outputs: ['out.mp3'],
+      })
+      expect(ascii(outputs['out.mp3'], 3)).toBe('ID3')
+      const missing = await rejection(
+        engine.run({ args: ['-i', 'in.flac', 'x.mp3'], files: { 'in.flac': join(dir, 'gone.flac') } }),
+      )
+      expect(missing).toBeInstanceOf(AudioEngineError)
+      expect(String(missing)).toContain('gone.flac')
+      expect(ascii((await engine.run(sineToFlac('after.flac'))).outputs['after.flac'])).toBe('fLaC')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('an output streams out while ffmpeg still writes it', async () => {
+    const chunks: Uint8Array[] = []
+    const { outputs } = await engine.run({
+      args: [
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=duration=20',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '128k',
+        '-f',
+        'mp3',
+        'live.mp3',
+      ],
+      stream: { output: 'live.mp3', onData: (chunk) => chunks.push(chunk) },
+    })
+    expect(outputs).toEqual({})
+    expect(chunks.length).toBeGreaterThan(1)
+    const all = Buffer.concat(chunks)
+    expect(ascii(all, 3)).toBe('ID3')
+    // 20 s at 128 kbps, give or take the header and the last frame.
+    expect(Math.abs(all.length - 320_000)).toBeLessThan(10_000)
   })
 
   test('file names must be bare names', async () => {

@@ -54,7 +54,9 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
           if (message.type === 'crashed') {
             logger?.debug({ log: logTail(message.log) }, 'ffmpeg log before the WASM crash')
             lose(slot, message.reason)
-          } else finish(slot, message)
+          } else if (message.type === 'chunk') slot.task?.job.stream?.onData(message.data)
+          else if (message.type === 'failed') fail(slot, message.reason)
+          else finish(slot, message)
         }
       })
       worker.on('error', (error) => lose(slot, error instanceof Error ? error.message : String(error)))
@@ -81,7 +83,7 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
     if (!task) return
     task.slot = undefined
     task.attempts += 1
-    if (task.attempts < MAX_ATTEMPTS) {
+    if (task.attempts < MAX_ATTEMPTS && !task.job.stream) {
       logger?.warn({ reason }, 'ffmpeg WASM worker crashed; retrying the job in a fresh worker')
       queue.unshift(task)
     } else {
@@ -91,12 +93,23 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
     }
   }
 
-  function finish(slot: Slot, message: Extract<WorkerMessage, { type: 'done' }>): void {
+  function fail(slot: Slot, reason: string): void {
+    const task = release(slot)
+    task?.settle(new AudioEngineError(reason))
+    pump()
+  }
+
+  function release(slot: Slot): Task | undefined {
     const task = slot.task
     slot.state = 'idle'
     slot.task = undefined
     slot.taskId = undefined
     slot.worker.unref()
+    return task
+  }
+
+  function finish(slot: Slot, message: Extract<WorkerMessage, { type: 'done' }>): void {
+    const task = release(slot)
     if (task) {
       if (message.exitCode !== 0) task.settle(new FfmpegError(message.exitCode, message.log))
       else if (message.missing.length > 0) {
@@ -117,8 +130,16 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
       slot.taskId = id
       task.slot = slot
       slot.worker.ref()
-      const { args, inputs = {}, outputs = [] } = task.job
-      slot.worker.postMessage({ type: 'run', id, args, inputs, outputs } satisfies RunRequest)
+      const { args, inputs = {}, files = {}, outputs = [], stream } = task.job
+      slot.worker.postMessage({
+        type: 'run',
+        id,
+        args,
+        inputs,
+        files,
+        outputs,
+        stream: stream?.output,
+      } satisfies RunRequest)
     }
   }
 

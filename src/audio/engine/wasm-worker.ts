@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads'
 import createFFmpegCore from '@ffmpeg/core'
 import { readFfmpegWasm } from './assets.ts'
 import { createLogCollector } from './job.ts'
+import { mountHostFiles } from './lazy-files.ts'
 import type { RunRequest, WorkerMessage } from './wasm-protocol.ts'
 
 const JOB_DIR = '/job'
@@ -29,6 +30,20 @@ core.setLogger(({ message }) => {
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)
 }
+
+// A character device that forwards what ffmpeg writes to the main thread while exec still runs.
+const STREAM_DEVICE = core.FS.makedev(64, 0)
+let streamingId: number | undefined
+core.FS.registerDevice(STREAM_DEVICE, {
+  write(_stream, buffer, offset, length) {
+    if (streamingId !== undefined) {
+      // `buffer` is the WASM heap (an Int8Array): copy the bytes out as a Uint8Array.
+      const data = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length).slice()
+      post({ type: 'chunk', id: streamingId, data }, [data.buffer as ArrayBuffer])
+    }
+    return length
+  },
+})
 
 function probeVersion(): string {
   log = createLogCollector()
@@ -56,13 +71,26 @@ function run(request: RunRequest): void {
   const fs = core.FS
   fs.mkdir(JOB_DIR)
   fs.chdir(JOB_DIR)
+  let unmount: () => void = () => undefined
   try {
+    try {
+      unmount = mountHostFiles(core, JOB_DIR, request.files)
+    } catch (error) {
+      post({ type: 'failed', id: request.id, reason: error instanceof Error ? error.message : String(error) })
+      return
+    }
     for (const [name, data] of Object.entries(request.inputs)) fs.writeFile(name, data)
+    if (request.stream) {
+      fs.mkdev(`${JOB_DIR}/${request.stream}`, 0o666, STREAM_DEVICE)
+      streamingId = request.id
+    }
     core.reset()
     let exitCode: number
     try {
       exitCode = core.exec(...request.args)
+      streamingId = undefined
     } catch (error) {
+      streamingId = undefined
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       post({ type: 'crashed', id: request.id, reason, log: log.lines() })
       return
@@ -86,7 +114,9 @@ function run(request: RunRequest): void {
   } finally {
     try {
       core.FS.chdir('/')
+      // The job dir holds links into the mount, so it goes first.
       removeTree(JOB_DIR)
+      unmount()
     } catch {
       // Only fails after a trap, and then the pool discards this worker anyway.
     }

@@ -2,6 +2,7 @@
 // writes the migration and refreshes the embedded copy the server applies at start.
 
 export * from './accounts.ts'
+export * from './audio.ts'
 export * from './events.ts'
 export * from './folders.ts'
 export * from './listening.ts'

@@ -1,0 +1,255 @@
+// Audio figures: encode speed per rung for WASM against native ffmpeg on the same 4-minute FLAC,
+// the time to the first playable segment of a never-transcoded track, and /api/health latency of a
+// real server while its transcoding queue is full. Goals (issue 5): first segment < 400 ms with
+// WASM; WASM within 1.5× native per rung; health p99 < 20 ms while transcoding.
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Registry } from 'prom-client'
+import { createNativeEngine, detectNativeFfmpeg } from '../../src/audio/engine/native-engine.ts'
+import type { AudioEngine } from '../../src/audio/engine/types.ts'
+import { createWasmEngine } from '../../src/audio/engine/wasm-engine.ts'
+import { buildLadder, type Profile } from '../../src/audio/ladder/profiles.ts'
+import { DEFAULT_GAIN } from '../../src/audio/loudness/loudness.ts'
+import { fileJob } from '../../src/audio/renditions.ts'
+import { encodeSegments } from '../../src/audio/segments/encode.ts'
+import { planSegments, segmentCount } from '../../src/audio/segments/plan.ts'
+import { createAudioService } from '../../src/audio/service.ts'
+import { describeSource } from '../../src/audio/source.ts'
+import { openDatabase } from '../../src/db/index.ts'
+import { type DemoTrack, demoAlbums } from '../../src/demo/index.ts'
+import { renderTrackWav } from '../../src/demo/synth/render.ts'
+import { fromSource, removeDir, start, tempDir, waitForHealth } from '../../tests/helpers/server.ts'
+import { against, emit, type Result, repeat, result } from './lib.ts'
+
+const SECONDS = 240
+const RUNS = 3
+const log = (line: string) => process.stderr.write(`audio bench: ${line}\n`)
+
+let native = await detectNativeFfmpeg()
+if (!native) {
+  log('no native ffmpeg; trying apt-get install ffmpeg for the in-run reference')
+  spawnSync(
+    'sh',
+    ['-c', 'apt-get install -y -qq ffmpeg || (apt-get update -qq && apt-get install -y -qq ffmpeg)'],
+    {
+      stdio: ['ignore', 2, 2],
+    },
+  )
+  native = await detectNativeFfmpeg()
+}
+
+const dir = tempDir('tonearm-audio-bench-')
+const wasm = await createWasmEngine({ workers: 1 })
+// Music from the demo synthesizer (chords, melody, drums): encoder effort depends on the content,
+// and noise-like test signals exaggerate what native SIMD assembly gains over WASM.
+const wav = join(dir, 'four-minutes.wav')
+const track = demoAlbums[0]?.discs[0]?.[0] as DemoTrack
+writeFileSync(wav, renderTrackWav(track.music, SECONDS))
+const flac = join(dir, 'four-minutes.flac')
+writeFileSync(
+  flac,
+  (await wasm.run({ args: ['-i', 'in.wav', 'out.flac'], files: { 'in.wav': wav }, outputs: ['out.flac'] }))
+    .outputs['out.flac'] as Uint8Array,
+)
+log(`fixture: ${SECONDS} s FLAC of synthesized music, ${(readFileSync(flac).length / 1e6).toFixed(1)} MB`)
+const info = await describeSource({ id: 'bench', path: flac })
+const results: Result[] = []
+
+// 1. Whole-track encode per rung: the background ladder's unit of work.
+async function encodeSeconds(engine: AudioEngine, profile: Profile, hls: boolean): Promise<number> {
+  const t0 = performance.now()
+  if (hls) {
+    const plan = planSegments(44100, info.totalSamples, { segmentSeconds: 6, firstSegmentSeconds: 2 })
+    const encode = encodeSegments(info, plan, profile, { first: 0, last: segmentCount(plan) - 1 })
+    encode.split((await engine.run(encode.job)).outputs['out.aac'] as Uint8Array)
+  } else await engine.run(fileJob(info, profile))
+  return (performance.now() - t0) / 1000
+}
+
+const ladder = buildLadder([24, 96, 160, 320], { native: false })
+const rungs: [Profile, boolean][] = [
+  ...ladder.hls.map((p): [Profile, boolean] => [p, true]),
+  ...ladder.files
+    .filter((p) => p.bitrateKbps === 160 && p.codec !== 'aac')
+    .map((p): [Profile, boolean] => [p, false]),
+]
+const nativeEngine = native ? createNativeEngine({ ...native, workers: 1 }) : undefined
+for (const [profile, hls] of rungs) {
+  const label = `${profile.id}${hls ? ' HLS' : ' file'}`
+  log(`encoding ${label}`)
+  const w = result(
+    `encode 4 min FLAC → ${label} (wasm)`,
+    's',
+    await repeat(RUNS, () => encodeSeconds(wasm, profile, hls)),
+  )
+  const rtf = (r: Result) =>
+    result(
+      r.name.replace('encode 4 min FLAC', 'realtime factor'),
+      '× realtime',
+      r.samples.map((s) => SECONDS / s),
+    )
+  if (nativeEngine) {
+    const n = result(
+      `encode 4 min FLAC → ${label} (native)`,
+      's',
+      await repeat(RUNS, () => encodeSeconds(nativeEngine, profile, hls)),
+    )
+    results.push(against(w, n), rtf(w), rtf(n))
+  } else results.push({ ...w, note: 'native ffmpeg not available: no reference' }, rtf(w))
+}
+await nativeEngine?.close()
+
+// 2. First playable segment of a never-transcoded track, as the streaming layer will ask for it.
+{
+  const engine = await createWasmEngine({ workers: 2 })
+  const sqlite = await openDatabase(dir)
+  const audio = await createAudioService({
+    engine,
+    db: sqlite.db,
+    cacheDir: join(dir, 'cache'),
+    cacheMaxBytes: 2e9,
+    registry: new Registry(),
+    concurrency: 1,
+    timing: { segmentSeconds: 6, firstSegmentSeconds: 2 },
+    rungsKbps: [24, 96, 160, 320],
+    gain: DEFAULT_GAIN,
+  })
+  const first: number[] = []
+  const seek: number[] = []
+  for (let i = 0; i < 5; i++) {
+    // A copy is a new file to the cache: nothing of it was ever transcoded.
+    const source = { id: `cold-${i}`, path: join(dir, `cold-${i}.flac`) }
+    copyFileSync(flac, source.path)
+    const t0 = performance.now()
+    await audio.getInit(source, 'aac-160')
+    await audio.getSegment(source, 'aac-160', 0)
+    first.push(performance.now() - t0)
+    await audio.idle()
+    const count = (await audio.describe(source)).hls[0]?.segmentDurations.length ?? 1
+    const t1 = performance.now()
+    await audio.getSegment(source, 'aac-160', Math.floor(count * 0.75))
+    seek.push(performance.now() - t1)
+    await audio.idle()
+  }
+  results.push(
+    result('first segment (init + 2 s segment 0) of a cold 4 min FLAC, aac-160, wasm', 'ms', first),
+  )
+  results.push(result('seek to 75% of a cold 4 min FLAC (one 6 s segment), aac-160, wasm', 'ms', seek))
+
+  // Reading the source in place (WORKERFS over a file descriptor) against copying it into the worker.
+  const cut = [
+    '-ss',
+    '120',
+    '-t',
+    '6.4',
+    '-i',
+    'in.flac',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-f',
+    'adts',
+    'o.aac',
+  ]
+  const copied = await repeat(5, async () => {
+    const t0 = performance.now()
+    await engine.run({ args: cut, inputs: { 'in.flac': readFileSync(flac) }, outputs: ['o.aac'] })
+    return performance.now() - t0
+  })
+  const mounted = await repeat(5, async () => {
+    const t0 = performance.now()
+    await engine.run({ args: cut, files: { 'in.flac': flac }, outputs: ['o.aac'] })
+    return performance.now() - t0
+  })
+  results.push(
+    against(
+      result('6 s segment from the middle of the 4 min FLAC, source mounted in place', 'ms', mounted),
+      result('same, source copied into the worker', 'ms', copied),
+    ),
+  )
+  await audio.close()
+  await engine.close()
+  sqlite.close()
+}
+await wasm.close()
+
+// 3. /api/health of a real server, idle and while its queue works through a backlog of ladders.
+async function healthLatencies(url: string, seconds: number): Promise<number[]> {
+  const out: number[] = []
+  const end = performance.now() + seconds * 1000
+  while (performance.now() < end) {
+    const t0 = performance.now()
+    await (await fetch(`${url}/api/health`)).arrayBuffer()
+    out.push(performance.now() - t0)
+    await Bun.sleep(10)
+  }
+  return out
+}
+const p = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] as number
+
+{
+  const music = tempDir()
+  const idleData = tempDir()
+  const idle = await start(fromSource, ['--data', idleData, '--music', music, '--engine', 'wasm'])
+  await waitForHealth(idle.url, (b) => b.components.audio?.status === 'ok')
+  const idleLatencies = await healthLatencies(idle.url, 10)
+  await idle.stop()
+
+  // A backlog: ladders of eight 4-minute tracks queued, then the process gone — the server picks
+  // them up at start, as after a restart, and works through them in the background.
+  const busyData = tempDir()
+  const sqlite = await openDatabase(busyData)
+  const engine = await createWasmEngine({ workers: 1 })
+  const audio = await createAudioService({
+    engine,
+    db: sqlite.db,
+    cacheDir: join(busyData, 'cache', 'audio'),
+    cacheMaxBytes: 4e9,
+    registry: new Registry(),
+    concurrency: 1,
+    timing: { segmentSeconds: 6, firstSegmentSeconds: 2 },
+    rungsKbps: [24, 96, 160, 320],
+    gain: DEFAULT_GAIN,
+  })
+  for (let i = 0; i < 8; i++) {
+    const path = join(music, `track-${i}.flac`)
+    copyFileSync(flac, path)
+    void audio.enqueueLadder({ id: `track-${i}`, path }).catch(() => undefined)
+  }
+  await Bun.sleep(500)
+  const queued = audio.stats()
+  await audio.close()
+  await engine.close()
+  sqlite.close()
+  const busy = await start(fromSource, ['--data', busyData, '--music', music, '--engine', 'wasm'])
+  await waitForHealth(busy.url, (b) => b.components.audio?.status === 'ok')
+  await Bun.sleep(1000)
+  const busyLatencies = await healthLatencies(busy.url, 20)
+  const metrics = await (await fetch(`${busy.url}/metrics`)).text()
+  const encoded = /tonearm_audio_encoded_seconds_total\{codec="aac"\} ([\d.]+)/.exec(metrics)?.[1] ?? '0'
+  await busy.stop()
+  const idleP99 = result('/api/health p99, idle server', 'ms', [p(idleLatencies, 0.99)])
+  results.push(
+    idleP99,
+    against(
+      result(
+        '/api/health p99 while the queue transcodes ladders (wasm, 1 background worker)',
+        'ms',
+        [p(busyLatencies, 0.99)],
+        {
+          note: `${busyLatencies.length} requests, p50 ${p(busyLatencies, 0.5).toFixed(2)} ms; ${queued.pending + queued.running} jobs queued; ${Number(encoded).toFixed(0)} s of audio encoded meanwhile`,
+        },
+      ),
+      idleP99,
+    ),
+  )
+  removeDir(music)
+  removeDir(idleData)
+  removeDir(busyData)
+}
+
+removeDir(dir)
+emit(results)

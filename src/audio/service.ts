@@ -1,0 +1,289 @@
+import { invalid, notFound } from '../lib/errors.ts'
+import { type CachedFile, createDiskCache } from './cache/disk-cache.ts'
+import { createJobHandlers } from './jobs.ts'
+import { ladderInfo } from './ladder/describe.ts'
+import { buildLadder, fileFormat, type Ladder, type Profile } from './ladder/profiles.ts'
+import { type Gain, type Loudness, normalizationGain, type ReplayGainTags } from './loudness/loudness.ts'
+import { createLoudnessStore } from './loudness/store.ts'
+import { createAudioMetrics } from './queue/metrics.ts'
+import { createJobQueue, type JobSpec, type Priority, type QueueStats } from './queue/queue.ts'
+import { fileJob, fileKey, hlsPrefix, INIT_NAME, segmentName, streamJob } from './renditions.ts'
+import type { SegmentRange } from './segments/encode.ts'
+import { AAC_FRAME, initSegment } from './segments/fmp4.ts'
+import { planSegments, type SegmentPlan, segmentCount } from './segments/plan.ts'
+import type { AudioServiceOptions, HlsRendition, LadderInfo, RequestOptions } from './service-types.ts'
+import { aacRate, describeSource, type Source, type SourceInfo } from './source.ts'
+
+export type { AudioServiceOptions, HlsRendition, LadderInfo, RequestOptions }
+
+/** Segments produced ahead of a played one, so the player's next requests are cache hits. */
+const READAHEAD_SEGMENTS = 3
+/** Background ladder work per job: short enough that cancelling or a restart loses little. */
+const LADDER_CHUNK_SEGMENTS = 10
+
+export async function createAudioService(opts: AudioServiceOptions) {
+  const { engine, db, timing, logger } = opts
+  const metrics = createAudioMetrics(opts.registry)
+  const cache = await createDiskCache({
+    dir: opts.cacheDir,
+    maxBytes: opts.cacheMaxBytes,
+    onEvict: () => metrics.cacheBytes.set(cache.stats().bytes),
+  })
+  metrics.cacheBytes.set(cache.stats().bytes)
+  const loudnessStore = createLoudnessStore(db)
+  const ladder: Ladder = buildLadder(opts.rungsKbps, { native: engine.kind === 'native' })
+
+  function profileOf(id: string, kind: 'hls' | 'files'): Profile {
+    const profile = ladder[kind].find((p) => p.id === id)
+    if (!profile) throw notFound(`${kind === 'hls' ? 'HLS' : 'file'} rendition ${id}`)
+    return profile
+  }
+
+  const planOf = (info: SourceInfo): SegmentPlan =>
+    planSegments(
+      aacRate(info.sampleRate),
+      Math.round((info.totalSamples * aacRate(info.sampleRate)) / info.sampleRate),
+      timing,
+    )
+
+  async function store(key: string, bytes: Uint8Array): Promise<CachedFile> {
+    const file = await cache.put(key, bytes)
+    metrics.cacheBytes.set(cache.stats().bytes)
+    return file
+  }
+
+  const queue = createJobQueue({
+    db,
+    handlers: createJobHandlers({ engine, timing, metrics, loudnessStore, store, profileOf, planOf }),
+    concurrency: opts.concurrency,
+    metrics,
+    logger,
+  })
+
+  function segmentSpec(info: SourceInfo, profile: Profile, range: SegmentRange): JobSpec {
+    return {
+      key: `${hlsPrefix(info, profile, timing)}/segments-${range.first}-${range.last}`,
+      kind: 'segments',
+      source: info.source,
+      params: { profile: profile.id, first: range.first, last: range.last },
+    }
+  }
+
+  const segmentKey = (info: SourceInfo, profile: Profile, index: number) =>
+    `${hlsPrefix(info, profile, timing)}/${segmentName(index)}`
+
+  /** Segment cache key → the read-ahead job that is producing it. */
+  const readingAhead = new Map<string, JobSpec>()
+
+  /** Ranges of consecutive segments in first..last that are neither cached nor being read ahead. */
+  function missingRanges(info: SourceInfo, profile: Profile, first: number, last: number, chunk: number) {
+    const ranges: SegmentRange[] = []
+    for (let i = first; i <= last; i++) {
+      const key = segmentKey(info, profile, i)
+      if (cache.has(key) || readingAhead.has(key)) continue
+      const open = ranges.at(-1)
+      if (open && open.last === i - 1 && open.last - open.first + 1 < chunk) open.last = i
+      else ranges.push({ first: i, last: i })
+    }
+    return ranges
+  }
+
+  /** Fire-and-forget work: failures are recorded on the job row and logged by the queue. */
+  const background = (promise: Promise<unknown>) => void promise.catch(() => undefined)
+
+  async function getSegment(source: Source, profileId: string, index: number, o: RequestOptions = {}) {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'hls')
+    const count = segmentCount(planOf(info))
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw notFound(`segment ${index} (this track has segments 0..${count - 1})`)
+    }
+    const key = segmentKey(info, profile, index)
+    let file = cache.get(key)
+    if (file) metrics.cacheHits.inc({ kind: 'segment' })
+    else {
+      metrics.cacheMisses.inc({ kind: 'segment' })
+      // Already being read ahead: join that short job (raising its priority) rather than encode twice.
+      const spec = readingAhead.get(key) ?? segmentSpec(info, profile, { first: index, last: index })
+      await queue.submit(spec, { priority: o.priority ?? 'play', signal: o.signal })
+      file = cache.get(key)
+    }
+    for (const range of missingRanges(
+      info,
+      profile,
+      index + 1,
+      Math.min(count - 1, index + READAHEAD_SEGMENTS),
+      READAHEAD_SEGMENTS,
+    )) {
+      const spec = segmentSpec(info, profile, range)
+      const keys = Array.from({ length: range.last - range.first + 1 }, (_, i) =>
+        segmentKey(info, profile, range.first + i),
+      )
+      for (const k of keys) readingAhead.set(k, spec)
+      const done = queue.submit(spec, { priority: 'prefetch' })
+      background(
+        done.finally(() => {
+          for (const k of keys) if (readingAhead.get(k) === spec) readingAhead.delete(k)
+        }),
+      )
+    }
+    if (!file) throw new Error(`segment ${index} of ${profileId} was produced but is no longer cached`)
+    return file
+  }
+
+  async function getInit(source: Source, profileId: string): Promise<CachedFile> {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'hls')
+    const key = `${hlsPrefix(info, profile, timing)}/${INIT_NAME}`
+    const known = cache.get(key)
+    if (known) {
+      metrics.cacheHits.inc({ kind: 'init' })
+      return known
+    }
+    const plan = planOf(info)
+    // The init depends only on the format, so it is written here without running ffmpeg.
+    const bytes = initSegment({
+      sampleRate: plan.sampleRate,
+      channels: profile.channels,
+      bitrate: profile.bitrateKbps * 1000,
+      priming: AAC_FRAME,
+      totalSamples: plan.totalSamples,
+    })
+    return store(key, bytes)
+  }
+
+  async function getRendition(
+    source: Source,
+    profileId: string,
+    o: RequestOptions = {},
+  ): Promise<CachedFile> {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'files')
+    const key = fileKey(info, profile)
+    const known = cache.get(key)
+    if (known) {
+      metrics.cacheHits.inc({ kind: 'file' })
+      return known
+    }
+    metrics.cacheMisses.inc({ kind: 'file' })
+    const spec: JobSpec = { key, kind: 'file', source: info.source, params: { profile: profile.id } }
+    await queue.submit(spec, { priority: o.priority ?? 'play', signal: o.signal })
+    const file = cache.get(key)
+    if (!file) throw new Error(`${profileId} was produced but is no longer cached`)
+    return file
+  }
+
+  /**
+   * A single-file rendition from `offsetSeconds` on (Subsonic's timeOffset, a progressive seek),
+   * streamed while ffmpeg encodes so the first bytes go out at once; cancelling the stream (the
+   * client left) kills the encode. Not cached — offsets are arbitrary — and run directly on the
+   * engine, whose worker count bounds it.
+   */
+  async function transcodeFrom(
+    source: Source,
+    profileId: string,
+    offsetSeconds: number,
+    o: RequestOptions = {},
+  ) {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'files')
+    const duration = info.totalSamples / info.sampleRate
+    if (!(offsetSeconds >= 0 && offsetSeconds < duration)) {
+      throw invalid(`offset ${offsetSeconds} s is outside the track (0..${duration.toFixed(3)} s)`, {
+        offsetSeconds,
+        durationSeconds: duration,
+      })
+    }
+    const job = fileJob(info, profile, { offsetSeconds, streamed: true })
+    const stream = streamJob(engine, job, o.signal)
+    return { stream, ...fileFormat(profile.codec, true) }
+  }
+
+  async function describe(source: Source): Promise<LadderInfo> {
+    const info = await describeSource(source)
+    return ladderInfo(info, planOf(info), ladder)
+  }
+
+  /**
+   * Every HLS segment of every rung, plus loudness analysis: what the catalog asks for recently
+   * added and frequently played tracks, and what `tonearm transcode` runs. Resolves when done.
+   */
+  async function enqueueLadder(
+    source: Source,
+    priority: Priority = 'background',
+    o: { files?: boolean } = {},
+  ) {
+    const info = await describeSource(source)
+    const count = segmentCount(planOf(info))
+    const work: Promise<void>[] = []
+    for (const profile of ladder.hls) {
+      for (const range of missingRanges(info, profile, 0, count - 1, LADDER_CHUNK_SEGMENTS)) {
+        work.push(queue.submit(segmentSpec(info, profile, range), { priority }))
+      }
+    }
+    if (o.files) {
+      for (const profile of ladder.files) {
+        if (cache.get(fileKey(info, profile))) continue
+        const spec = {
+          key: fileKey(info, profile),
+          kind: 'file',
+          source: info.source,
+          params: { profile: profile.id },
+        }
+        work.push(queue.submit(spec, { priority }))
+      }
+    }
+    if (!storedLoudness(info)) {
+      const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
+      work.push(queue.submit(spec, { priority }))
+    }
+    await Promise.all(work)
+  }
+
+  const storedLoudness = (info: SourceInfo) => loudnessStore.read(info.fingerprint)
+
+  /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
+  async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {
+    const info = await describeSource(source)
+    const known = storedLoudness(info)
+    if (known) return known
+    const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
+    await queue.submit(spec, { priority: o.priority ?? 'background', signal: o.signal })
+    return storedLoudness(info) as Loudness
+  }
+
+  /** Which segments of a rung are cached: what a seek or a quality switch would cost. */
+  async function cachedSegments(source: Source, profileId: string): Promise<boolean[]> {
+    const info = await describeSource(source)
+    const profile = profileOf(profileId, 'hls')
+    return Array.from({ length: segmentCount(planOf(info)) }, (_, i) =>
+      cache.has(segmentKey(info, profile, i)),
+    )
+  }
+
+  return {
+    ladder,
+    describe,
+    cachedSegments,
+    getInit,
+    getSegment,
+    getRendition,
+    transcodeFrom,
+    enqueueLadder,
+    loudness,
+    /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
+    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source)),
+    /** The playback gain to the configured target: measured loudness, else the file's ReplayGain tags. */
+    playbackGain: async (source: Source, tags?: ReplayGainTags): Promise<Gain> =>
+      normalizationGain(storedLoudness(await describeSource(source)), tags, opts.gain),
+    cancelSource: (sourceId: string, o?: { background?: boolean }) => queue.cancelSource(sourceId, o),
+    stats: (): QueueStats & { cacheBytes: number; cacheFiles: number } => {
+      const c = cache.stats()
+      return { ...queue.stats(), cacheBytes: c.bytes, cacheFiles: c.files }
+    },
+    idle: () => queue.idle(),
+    close: () => queue.close(),
+  }
+}
+
+export type AudioService = Awaited<ReturnType<typeof createAudioService>>

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { parseFile } from 'music-metadata'
+
+/**
+ * What the audio domain works on: a track id and its file. The catalog fills in what it already
+ * knows; anything missing is probed from the file.
+ */
+export interface Source {
+  id: string
+  path: string
+  durationMs?: number
+  codec?: string
+  lossless?: boolean
+  sampleRate?: number
+}
+
+export interface SourceInfo {
+  source: Source
+  /** Path, size and mtime hashed: a changed file gets new cache names, so stale audio is never served. */
+  fingerprint: string
+  size: number
+  sampleRate: number
+  channels: number
+  /** At sampleRate; exact for FLAC/WAV, nominal for formats whose header only gives a duration. */
+  totalSamples: number
+  codec: string
+  lossless: boolean
+}
+
+const PROBE_MEMO = 512
+const memo = new Map<string, Promise<SourceInfo>>()
+
+async function fingerprintOf(path: string): Promise<{ fingerprint: string; size: number }> {
+  const s = await stat(path)
+  const fingerprint = createHash('sha256')
+    .update(`${path}\0${s.size}\0${s.mtimeMs}`)
+    .digest('base64url')
+    .slice(0, 22)
+  return { fingerprint, size: s.size }
+}
+
+async function probe(source: Source, fingerprint: string, size: number): Promise<SourceInfo> {
+  const { format } = await parseFile(source.path, { duration: true, skipCovers: true })
+  const sampleRate = format.sampleRate ?? source.sampleRate
+  const seconds = format.duration ?? (source.durationMs === undefined ? undefined : source.durationMs / 1000)
+  if (!sampleRate || !seconds) throw new Error(`cannot read the audio format of ${source.path}`)
+  return {
+    source,
+    fingerprint,
+    size,
+    sampleRate,
+    channels: format.numberOfChannels ?? 2,
+    totalSamples: Math.round(seconds * sampleRate),
+    codec: format.codec ?? source.codec ?? 'unknown',
+    lossless: format.lossless ?? source.lossless ?? false,
+  }
+}
+
+/** Reads the file's format once per fingerprint (a stat per call; a parse only when the file changed). */
+export async function describeSource(source: Source): Promise<SourceInfo> {
+  const { fingerprint, size } = await fingerprintOf(source.path)
+  const known = memo.get(fingerprint)
+  if (known) return known
+  const info = probe(source, fingerprint, size)
+  memo.set(fingerprint, info)
+  info.catch(() => memo.delete(fingerprint))
+  if (memo.size > PROBE_MEMO) memo.delete(memo.keys().next().value as string)
+  return info
+}
+
+/**
+ * The output rate of the AAC ladder: the source's own rate when AAC has it, else the 44.1 or
+ * 48 kHz family member it divides into, so seeking stays an integer number of source samples.
+ */
+export function aacRate(sourceRate: number): number {
+  if (sourceRate <= 48000 && [48000, 44100, 32000, 24000, 22050, 16000].includes(sourceRate))
+    return sourceRate
+  if (sourceRate % 44100 === 0) return 44100
+  if (sourceRate % 48000 === 0) return 48000
+  return sourceRate % 11025 === 0 ? 44100 : 48000
+}
