@@ -3,3 +3,4 @@
 
 export * from './folders.ts'
 export * from './meta.ts'
+export * from './catalog.ts'
