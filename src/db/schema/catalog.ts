@@ -156,9 +156,7 @@ export const tracks = sqliteTable(
     updatedAt: integer('updated_at').notNull().default(now),
   },
   (t) => [
-    uniqueIndex('tracks_present_path_unique')
-      .on(t.folderId, t.dir, t.name)
-      .where(sql`missing_at IS NULL`),
+    uniqueIndex('tracks_present_path_unique').on(t.folderId, t.dir, t.name).where(sql`missing_at IS NULL`),
     index('tracks_dir').on(t.folderId, t.dir),
     index('tracks_fingerprint').on(t.fingerprint),
     index('tracks_album').on(t.albumId, t.discNo, t.trackNo),
@@ -318,11 +316,7 @@ export const trackAnnotations = sqliteTable(
   },
   (t) => [
     // SQLite treats NULLs as distinct in unique indexes, so the user-less row gets its own index.
-    uniqueIndex('track_annotations_user_track')
-      .on(t.userId, t.trackId)
-      .where(sql`user_id IS NOT NULL`),
-    uniqueIndex('track_annotations_nouser_track')
-      .on(t.trackId)
-      .where(sql`user_id IS NULL`),
+    uniqueIndex('track_annotations_user_track').on(t.userId, t.trackId).where(sql`user_id IS NOT NULL`),
+    uniqueIndex('track_annotations_nouser_track').on(t.trackId).where(sql`user_id IS NULL`),
   ],
 )

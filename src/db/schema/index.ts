@@ -1,6 +1,6 @@
 // The one schema of the catalog, one file per domain. Change it, then `npm run db:generate`
 // writes the migration and refreshes the embedded copy the server applies at start.
 
+export * from './catalog.ts'
 export * from './folders.ts'
 export * from './meta.ts'
-export * from './catalog.ts'
