@@ -12,8 +12,8 @@ export function createEmitter<E>(onListenerError?: (err: unknown) => void): Emit
   const listeners = new Map<keyof E, Set<Listener<never>>>()
   return {
     on(event, listener) {
-      let set = listeners.get(event)
-      if (!set) listeners.set(event, (set = new Set()))
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
       set.add(listener as Listener<never>)
       return () => void set.delete(listener as Listener<never>)
     },

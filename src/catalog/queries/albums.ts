@@ -2,7 +2,18 @@ import { type SQL, sql } from 'drizzle-orm'
 import { invalid, notFound } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { fold } from '../normalize.ts'
-import { after, decodeCursor, inFolders, iso, limitOf, orderBy, type Page, type PageRequest, type SortKey, toPage } from './page.ts'
+import {
+  after,
+  decodeCursor,
+  inFolders,
+  iso,
+  limitOf,
+  orderBy,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  toPage,
+} from './page.ts'
 import { listTracksOfAlbum, type TrackSummary } from './tracks.ts'
 
 export const ALBUM_SORTS = ['name', 'year', 'recent', 'played'] as const
@@ -136,7 +147,8 @@ export function listAlbums(db: Db, q: AlbumQuery = {}): Page<AlbumSummary> {
       OR a.id IN (SELECT t.album_id FROM track_artists ta JOIN tracks t ON t.id = ta.track_id
         WHERE ta.artist_id = ${q.artistId} AND t.missing_at IS NULL))`)
   const plays = sort === 'played' ? PLAYS : sql`0`
-  const rows = db.all<Row>(sql`SELECT * FROM (SELECT a.*, ${plays} AS plays FROM albums a WHERE ${sql.join(filters, sql` AND `)})
+  const rows =
+    db.all<Row>(sql`SELECT * FROM (SELECT a.*, ${plays} AS plays FROM albums a WHERE ${sql.join(filters, sql` AND `)})
     WHERE ${after(keys, cursor)} ORDER BY ${orderBy(keys)} LIMIT ${limit + 1}`)
   const genres = genresOf(
     db,
@@ -146,7 +158,9 @@ export function listAlbums(db: Db, q: AlbumQuery = {}): Page<AlbumSummary> {
 }
 
 export function getAlbum(db: Db, id: number, folderIds?: readonly number[]): AlbumDetail {
-  const row = db.all<Row>(sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id = ${id} AND ${visible(folderIds)}`)[0]
+  const row = db.all<Row>(
+    sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id = ${id} AND ${visible(folderIds)}`,
+  )[0]
   if (!row) throw notFound(`album ${id}`)
   const artists = db.all<{ id: number; name: string }>(sql`SELECT ar.id, ar.name FROM album_artists aa
     JOIN artists ar ON ar.id = aa.artist_id WHERE aa.album_id = ${id} ORDER BY aa.position`)

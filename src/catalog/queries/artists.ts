@@ -2,7 +2,17 @@ import { type SQL, sql } from 'drizzle-orm'
 import { notFound } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { type AlbumSummary, listAlbums } from './albums.ts'
-import { after, decodeCursor, inFolders, limitOf, orderBy, type Page, type PageRequest, type SortKey, toPage } from './page.ts'
+import {
+  after,
+  decodeCursor,
+  inFolders,
+  limitOf,
+  orderBy,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  toPage,
+} from './page.ts'
 
 export interface ArtistQuery extends PageRequest {
   /** `albumArtist`: only artists with albums of their own (what a library browser lists). */
@@ -60,7 +70,8 @@ export function listArtists(db: Db, q: ArtistQuery = {}): Page<ArtistSummary> {
   const cursor = decodeCursor(q.cursor, KEYS.length)
   const filters: SQL[] = [visible(q.folderIds)]
   if (q.role === 'albumArtist') filters.push(sql`ar.album_count > 0`)
-  const rows = db.all<Row>(sql`SELECT * FROM artists ar WHERE ${sql.join(filters, sql` AND `)} AND ${after(KEYS, cursor)}
+  const rows =
+    db.all<Row>(sql`SELECT * FROM artists ar WHERE ${sql.join(filters, sql` AND `)} AND ${after(KEYS, cursor)}
     ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
   return toPage(rows, limit, KEYS, summary)
 }
@@ -80,8 +91,14 @@ function all(fetch: (cursor?: string) => Page<AlbumSummary>): AlbumSummary[] {
 export function getArtist(db: Db, id: number, folderIds?: readonly number[]): ArtistDetail {
   const row = db.all<Row>(sql`SELECT * FROM artists ar WHERE ar.id = ${id} AND ${visible(folderIds)}`)[0]
   if (!row) throw notFound(`artist ${id}`)
-  const albums = all((cursor) => listAlbums(db, { artistId: id, sort: 'year', folderIds, cursor, limit: 500 }))
-  const own = new Set(db.all<{ album_id: number }>(sql`SELECT album_id FROM album_artists WHERE artist_id = ${id}`).map((r) => r.album_id))
+  const albums = all((cursor) =>
+    listAlbums(db, { artistId: id, sort: 'year', folderIds, cursor, limit: 500 }),
+  )
+  const own = new Set(
+    db
+      .all<{ album_id: number }>(sql`SELECT album_id FROM album_artists WHERE artist_id = ${id}`)
+      .map((r) => r.album_id),
+  )
   return {
     ...summary(row),
     albums: albums.filter((a) => own.has(a.id)),

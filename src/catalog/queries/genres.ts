@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../platform/sqlite.ts'
-import { after, decodeCursor, inFolders, limitOf, orderBy, type Page, type PageRequest, type SortKey, toPage } from './page.ts'
+import {
+  after,
+  decodeCursor,
+  inFolders,
+  limitOf,
+  orderBy,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  toPage,
+} from './page.ts'
 
 export interface GenreSummary {
   id: number
@@ -33,5 +43,10 @@ export function listGenres(db: Db, q: PageRequest = {}): Page<GenreSummary> {
     WHERE EXISTS (SELECT 1 FROM track_genres tg JOIN tracks t ON t.id = tg.track_id WHERE tg.genre_id = g.id AND ${present})
       AND ${after(KEYS, cursor)}
     ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
-  return toPage(rows, limit, KEYS, (r) => ({ id: r.id, name: r.name, albumCount: r.album_count, trackCount: r.track_count }))
+  return toPage(rows, limit, KEYS, (r) => ({
+    id: r.id,
+    name: r.name,
+    albumCount: r.album_count,
+    trackCount: r.track_count,
+  }))
 }

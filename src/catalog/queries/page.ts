@@ -44,7 +44,10 @@ export function decodeCursor(cursor: string | undefined, length: number): KeyVal
     Array.isArray(values) &&
     values.length === length &&
     values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
-  if (!ok) throw invalid('cursor: not a cursor this list returned (it may belong to another sort order)', { field: 'cursor' })
+  if (!ok)
+    throw invalid('cursor: not a cursor this list returned (it may belong to another sort order)', {
+      field: 'cursor',
+    })
   return values as KeyValue[]
 }
 
@@ -94,4 +97,5 @@ export function inFolders(column: SQL, folderIds: readonly number[] | undefined)
   )})`
 }
 
-export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
+export const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString()

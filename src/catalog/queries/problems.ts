@@ -1,6 +1,17 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../platform/sqlite.ts'
-import { after, decodeCursor, inFolders, iso, limitOf, orderBy, type Page, type PageRequest, type SortKey, toPage } from './page.ts'
+import {
+  after,
+  decodeCursor,
+  inFolders,
+  iso,
+  limitOf,
+  orderBy,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  toPage,
+} from './page.ts'
 
 export interface ScanProblem {
   id: number
@@ -31,7 +42,8 @@ export function listProblems(db: Db, q: PageRequest & { reason?: string } = {}):
   const limit = limitOf(q.limit)
   const cursor = decodeCursor(q.cursor, KEYS.length)
   const reason = q.reason === undefined ? sql`1` : sql`reason = ${q.reason}`
-  const rows = db.all<Row>(sql`SELECT * FROM scan_problems WHERE ${inFolders(sql`folder_id`, q.folderIds)} AND ${reason}
+  const rows =
+    db.all<Row>(sql`SELECT * FROM scan_problems WHERE ${inFolders(sql`folder_id`, q.folderIds)} AND ${reason}
     AND ${after(KEYS, cursor)} ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
   return toPage(rows, limit, KEYS, (r) => ({
     id: r.id,

@@ -2,7 +2,18 @@ import { type SQL, sql } from 'drizzle-orm'
 import { notFound } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { fold } from '../normalize.ts'
-import { after, decodeCursor, inFolders, iso, limitOf, orderBy, type Page, type PageRequest, type SortKey, toPage } from './page.ts'
+import {
+  after,
+  decodeCursor,
+  inFolders,
+  iso,
+  limitOf,
+  orderBy,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  toPage,
+} from './page.ts'
 
 export const TRACK_SORTS = ['name', 'recent'] as const
 export type TrackSort = (typeof TRACK_SORTS)[number]
@@ -48,9 +59,20 @@ export interface TrackDetail extends TrackSummary {
   channels: number | null
   container: string | null
   lossless: boolean | null
-  replayGain: { trackGain: number | null; trackPeak: number | null; albumGain: number | null; albumPeak: number | null }
+  replayGain: {
+    trackGain: number | null
+    trackPeak: number | null
+    albumGain: number | null
+    albumPeak: number | null
+  }
   r128: { trackGain: number | null; albumGain: number | null }
-  musicBrainz: { recordingId: string | null; releaseTrackId: string | null; albumId: string | null; artistId: string | null; albumArtistId: string | null }
+  musicBrainz: {
+    recordingId: string | null
+    releaseTrackId: string | null
+    albumId: string | null
+    artistId: string | null
+    albumArtistId: string | null
+  }
   isrc: string | null
   bpm: number | null
   label: string | null
@@ -104,11 +126,13 @@ export function listTracks(db: Db, q: TrackQuery = {}): Page<TrackSummary> {
   const cursor = decodeCursor(q.cursor, keys.length)
   const filters: SQL[] = [visible(q.folderIds)]
   if (q.albumId !== undefined) filters.push(sql`t.album_id = ${q.albumId}`)
-  if (q.artistId !== undefined) filters.push(sql`t.id IN (SELECT track_id FROM track_artists WHERE artist_id = ${q.artistId})`)
+  if (q.artistId !== undefined)
+    filters.push(sql`t.id IN (SELECT track_id FROM track_artists WHERE artist_id = ${q.artistId})`)
   if (q.genre !== undefined)
     filters.push(sql`t.id IN (SELECT tg.track_id FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
       WHERE g.norm_name = ${fold(q.genre)})`)
-  const rows = db.all<Row>(sql`SELECT * FROM (SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+  const rows =
+    db.all<Row>(sql`SELECT * FROM (SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
     WHERE ${sql.join(filters, sql` AND `)}) WHERE ${after(keys, cursor)} ORDER BY ${orderBy(keys)} LIMIT ${limit + 1}`)
   return toPage(rows, limit, keys, summary)
 }
@@ -122,7 +146,9 @@ export function listTracksOfAlbum(db: Db, albumId: number, folderIds?: readonly 
 }
 
 export function getTrack(db: Db, id: number, folderIds?: readonly number[]): TrackDetail {
-  const r = db.all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id WHERE t.id = ${id} AND ${visible(folderIds)}`)[0]
+  const r = db.all<Row>(
+    sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id WHERE t.id = ${id} AND ${visible(folderIds)}`,
+  )[0]
   if (!r) throw notFound(`track ${id}`)
   const v = <T>(k: string) => r[k] as T
   return {
@@ -143,7 +169,12 @@ export function getTrack(db: Db, id: number, folderIds?: readonly number[]): Tra
     channels: v('channels'),
     container: v('container'),
     lossless: v('lossless') === null ? null : v('lossless') === 1,
-    replayGain: { trackGain: v('rg_track_gain'), trackPeak: v('rg_track_peak'), albumGain: v('rg_album_gain'), albumPeak: v('rg_album_peak') },
+    replayGain: {
+      trackGain: v('rg_track_gain'),
+      trackPeak: v('rg_track_peak'),
+      albumGain: v('rg_album_gain'),
+      albumPeak: v('rg_album_peak'),
+    },
     r128: { trackGain: v('r128_track_gain'), albumGain: v('r128_album_gain') },
     musicBrainz: {
       recordingId: v('mb_recording_id'),
@@ -156,14 +187,22 @@ export function getTrack(db: Db, id: number, folderIds?: readonly number[]): Tra
     bpm: v('bpm'),
     label: v('label'),
     comment: v('comment'),
-    artists: db.all(sql`SELECT ar.id, ar.name, ta.role FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id
+    artists:
+      db.all(sql`SELECT ar.id, ar.name, ta.role FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id
       WHERE ta.track_id = ${id} ORDER BY ta.role, ta.position`),
     genres: db
-      .all<{ name: string }>(sql`SELECT g.name FROM track_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.track_id = ${id} ORDER BY tg.position`)
+      .all<{ name: string }>(
+        sql`SELECT g.name FROM track_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.track_id = ${id} ORDER BY tg.position`,
+      )
       .map((g) => g.name),
     lyrics: db
-      .all<{ source: string; synced: number; lang: string | null; text: string }>(sql`SELECT source, synced, lang, text FROM lyrics WHERE track_id = ${id} ORDER BY id`)
+      .all<{ source: string; synced: number; lang: string | null; text: string }>(
+        sql`SELECT source, synced, lang, text FROM lyrics WHERE track_id = ${id} ORDER BY id`,
+      )
       .map((l) => ({ ...l, synced: l.synced === 1 })),
-    playCount: db.all<{ n: number }>(sql`SELECT coalesce(sum(play_count), 0) AS n FROM track_annotations WHERE track_id = ${id}`)[0]?.n ?? 0,
+    playCount:
+      db.all<{ n: number }>(
+        sql`SELECT coalesce(sum(play_count), 0) AS n FROM track_annotations WHERE track_id = ${id}`,
+      )[0]?.n ?? 0,
   }
 }

@@ -1,21 +1,27 @@
 import { type FileHandle, open } from 'node:fs/promises'
 import { AbstractTokenizer, EndOfStreamError, type IFileInfo, type IReadChunkOptions } from 'strtok3'
 
+export class ParseTimeoutError extends Error {
+  override readonly name = 'ParseTimeoutError'
+}
+
 /**
  * A random-access tokenizer over a file handle the scanner owns. music-metadata's parseFile
  * keeps its handle private; owning it lets a parse that runs past its deadline be cut off by
- * closing the file, after which each of its reads fails instead of looping on.
+ * closing the file, after which each of its reads fails instead of looping on. Each read also
+ * checks the deadline itself: Bun can resolve file reads without ever yielding to timers, so a
+ * parse looping over reads would starve a setTimeout-based deadline.
  * (strtok3's own FileTokenizer is only exported under the `node` condition, not to TypeScript.)
  */
 export class FileHandleTokenizer extends AbstractTokenizer {
   fileInfo: IFileInfo & { size: number }
   private closed = false
 
-  static async open(path: string): Promise<FileHandleTokenizer> {
+  static async open(path: string, timeoutMs: number): Promise<FileHandleTokenizer> {
     const handle = await open(path, 'r')
     try {
       const { size } = await handle.stat()
-      return new FileHandleTokenizer(handle, { path, size })
+      return new FileHandleTokenizer(handle, { path, size }, performance.now() + timeoutMs, timeoutMs)
     } catch (err) {
       await handle.close()
       throw err
@@ -25,6 +31,8 @@ export class FileHandleTokenizer extends AbstractTokenizer {
   private constructor(
     private readonly handle: FileHandle,
     fileInfo: IFileInfo & { size: number },
+    private readonly deadline: number,
+    private readonly timeoutMs: number,
   ) {
     super()
     this.fileInfo = fileInfo
@@ -57,7 +65,8 @@ export class FileHandleTokenizer extends AbstractTokenizer {
     length: number,
     mayBeLess: boolean,
   ): Promise<number> {
-    if (this.closed) throw new Error('file closed: parse abandoned')
+    if (this.closed || performance.now() > this.deadline)
+      throw new ParseTimeoutError(`parsing took longer than ${this.timeoutMs} ms`)
     let read = 0
     while (read < length) {
       const { bytesRead } = await this.handle.read(buffer, read, length - read, position + read)

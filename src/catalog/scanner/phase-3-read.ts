@@ -9,7 +9,7 @@ import {
   selectCover,
   UnsupportedFileTypeError,
 } from 'music-metadata'
-import { FileHandleTokenizer } from './file-tokenizer.ts'
+import { FileHandleTokenizer, ParseTimeoutError } from './file-tokenizer.ts'
 import { fingerprintFile } from './fingerprint.ts'
 import { embeddedLyrics, toTrackTags } from './tags.ts'
 import {
@@ -24,10 +24,6 @@ import {
 // Phase 3: read one new or changed file into plain data (tags, fingerprint, cover hash, lyrics),
 // or into a problem with a reason. Nothing here touches the database.
 
-export class ParseTimeoutError extends Error {
-  override readonly name = 'ParseTimeoutError'
-}
-
 /**
  * music-metadata with a deadline. Closing the tokenizer's file handle makes every further read
  * of a runaway parse fail, so a hostile file stops consuming the scanner instead of looping on.
@@ -37,7 +33,7 @@ export async function parseWithTimeout(
   options: IOptions,
   timeoutMs: number,
 ): Promise<IAudioMetadata> {
-  const tokenizer = await FileHandleTokenizer.open(path)
+  const tokenizer = await FileHandleTokenizer.open(path, timeoutMs)
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -8,7 +8,7 @@ import type { MusicFolder } from '../folders.ts'
 import { DEFAULT_ARTIST_SEPARATORS } from '../normalize.ts'
 import { tryScanLock } from './lock.ts'
 import type { BatchChanges } from './phase-4-write.ts'
-import { type ScanProgress, type ScanRequest, type ScanSummary, runScan } from './run.ts'
+import { runScan, type ScanProgress, type ScanRequest, type ScanSummary } from './run.ts'
 import type { ScanOptions } from './types.ts'
 
 // The long-lived scanner of a server or of `tonearm scan`: runs one scan at a time, merges
@@ -56,11 +56,21 @@ interface Pending {
 
 function merge(a: ScanRequest, b: ScanRequest): ScanRequest {
   const targets = a.targets && b.targets ? [...a.targets, ...b.targets] : undefined
-  return { full: a.full || b.full, trigger: a.trigger === b.trigger ? a.trigger : `${a.trigger}+${b.trigger}`, targets }
+  return {
+    full: a.full || b.full,
+    trigger: a.trigger === b.trigger ? a.trigger : `${a.trigger}+${b.trigger}`,
+    targets,
+  }
 }
 
 function lastSummary(db: Db): ScanSummary | null {
-  const row = db.select().from(scans).where(ne(scans.status, 'running')).orderBy(desc(scans.id)).limit(1).get()
+  const row = db
+    .select()
+    .from(scans)
+    .where(ne(scans.status, 'running'))
+    .orderBy(desc(scans.id))
+    .limit(1)
+    .get()
   if (!row) return null
   const stats = (row.stats ?? {}) as Record<string, number>
   const finishedAt = row.finishedAt ?? row.startedAt
@@ -88,7 +98,9 @@ function lastSummary(db: Db): ScanSummary | null {
 export function createScanner(deps: ScannerDeps) {
   const { db, logger } = deps
   const options: ScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...deps.options }
-  const events: Emitter<CatalogEvents> = createEmitter((err) => logger?.error({ err }, 'catalog event listener failed'))
+  const events: Emitter<CatalogEvents> = createEmitter((err) =>
+    logger?.error({ err }, 'catalog event listener failed'),
+  )
   let state: ScanStatus['state'] = 'idle'
   let progress: ScanProgress | null = null
   let pending: Pending | null = null
@@ -96,12 +108,23 @@ export function createScanner(deps: ScannerDeps) {
   const closing = new AbortController()
 
   events.on('scan.progress', (p) =>
-    deps.status?.set('scanner', { status: 'working', phase: p.phase, done: p.done, total: p.total, filesPerSecond: p.filesPerSecond }),
+    deps.status?.set('scanner', {
+      status: 'working',
+      phase: p.phase,
+      done: p.done,
+      total: p.total,
+      filesPerSecond: p.filesPerSecond,
+    }),
   )
   events.on('scan.finished', (s) =>
     deps.status?.set('scanner', {
       status: s.status === 'failed' ? 'failed' : 'ok',
-      lastScan: { status: s.status, finishedAt: new Date(s.finishedAt).toISOString(), files: s.done, problems: s.problems },
+      lastScan: {
+        status: s.status,
+        finishedAt: new Date(s.finishedAt).toISOString(),
+        files: s.done,
+        problems: s.problems,
+      },
       ...(s.error ? { reason: s.error } : {}),
     }),
   )
@@ -124,9 +147,13 @@ export function createScanner(deps: ScannerDeps) {
       if (!held) break
       // The lock is ours, so a scan row still marked running belongs to a process that died.
       const resumed =
-        db.update(scans).set({ status: 'interrupted' }).where(eq(scans.status, 'running')).returning().all().length > 0
+        db.update(scans).set({ status: 'interrupted' }).where(eq(scans.status, 'running')).returning().all()
+          .length > 0
       state = 'running'
-      logger?.info({ trigger: request.trigger, full: request.full, targets: request.targets?.length, resumed }, 'scan started')
+      logger?.info(
+        { trigger: request.trigger, full: request.full, targets: request.targets?.length, resumed },
+        'scan started',
+      )
       let summary: ScanSummary
       try {
         let started = false

@@ -20,7 +20,11 @@ export interface WatchOptions {
   fallbackIntervalMs: number
 }
 
-export const DEFAULT_WATCH_OPTIONS: WatchOptions = { debounceMs: 1500, maxWaitMs: 10_000, fallbackIntervalMs: 5 * 60_000 }
+export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
+  debounceMs: 1500,
+  maxWaitMs: 10_000,
+  fallbackIntervalMs: 5 * 60_000,
+}
 
 type Target = NonNullable<ScanRequest['targets']>[number]
 
@@ -43,14 +47,21 @@ export async function targetsFor(folder: MusicFolder, paths: Iterable<string>): 
       targets.push({ folderId: folder.id, dir: '', recursive: true })
       continue
     }
-    const isDir = await stat(join(folder.path, p)).then((s) => s.isDirectory(), () => null)
+    const isDir = await stat(join(folder.path, p)).then(
+      (s) => s.isDirectory(),
+      () => null,
+    )
     // A path that is gone may have been a directory: sweep under it as well as its parent.
     if (isDir !== false) targets.push({ folderId: folder.id, dir: p, recursive: true })
     targets.push({ folderId: folder.id, dir: parentOf(p), recursive: basename(p) === IGNORE_FILE })
   }
   const covered = (t: Target) =>
     targets.some(
-      (o) => o !== t && o.recursive && (o.dir === '' || t.dir === o.dir || t.dir.startsWith(`${o.dir}/`)) && (o.dir !== t.dir || !t.recursive),
+      (o) =>
+        o !== t &&
+        o.recursive &&
+        (o.dir === '' || t.dir === o.dir || t.dir.startsWith(`${o.dir}/`)) &&
+        (o.dir !== t.dir || !t.recursive),
     )
   const unique = new Map<string, Target>()
   for (const t of targets) if (!covered(t)) unique.set(`${t.dir}\0${t.recursive}`, t)
@@ -87,19 +98,30 @@ export function watchLibrary(
     const rel = filename === null ? '' : filename.split(sep).join('/')
     const hidden = rel.split('/').some((part) => part.startsWith('.') && part !== IGNORE_FILE)
     if (hidden) return
-    let set = changed.get(folder.id)
-    if (!set) changed.set(folder.id, (set = new Set()))
+    const set = changed.get(folder.id) ?? new Set()
+    changed.set(folder.id, set)
     set.add(rel)
     firstAt ||= Date.now()
     clearTimeout(quiet)
     const wait = Math.max(0, Math.min(options.debounceMs, firstAt + options.maxWaitMs - Date.now()))
-    quiet = setTimeout(() => void flush().catch((err) => logger?.error({ err }, 'watcher rescan failed')), wait)
+    quiet = setTimeout(
+      () => void flush().catch((err) => logger?.error({ err }, 'watcher rescan failed')),
+      wait,
+    )
   }
 
   function poll(folder: MusicFolder, reason: string): void {
-    logger?.warn({ folder: folder.path, reason, everyMs: options.fallbackIntervalMs }, 'cannot watch folder; rescanning it periodically')
+    logger?.warn(
+      { folder: folder.path, reason, everyMs: options.fallbackIntervalMs },
+      'cannot watch folder; rescanning it periodically',
+    )
     const timer = setInterval(
-      () => request({ full: false, trigger: 'interval', targets: [{ folderId: folder.id, dir: '', recursive: true }] }),
+      () =>
+        request({
+          full: false,
+          trigger: 'interval',
+          targets: [{ folderId: folder.id, dir: '', recursive: true }],
+        }),
       options.fallbackIntervalMs,
     )
     timer.unref?.()
@@ -108,7 +130,9 @@ export function watchLibrary(
 
   for (const folder of folders) {
     try {
-      const w = watch(folder.path, { recursive: true }, (_event, filename) => note(folder, filename as string | null))
+      const w = watch(folder.path, { recursive: true }, (_event, filename) =>
+        note(folder, filename as string | null),
+      )
       w.on('error', (err) => {
         w.close()
         poll(folder, (err as Error).message)
