@@ -1,14 +1,24 @@
 #!/usr/bin/env bun
 // Composition root: turns the command line into configuration and wires the parts together.
 // It is the only module that imports from every domain.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createApp } from './api/app.ts'
 import { createMetrics } from './api/metrics.ts'
 import { type AudioEngine, createAudioEngine } from './audio/index.ts'
-import { syncMusicFolders } from './catalog/index.ts'
+import {
+  type Catalog,
+  createCatalog,
+  type LibraryWatcher,
+  listMusicFolders,
+  registerScanMetrics,
+  syncMusicFolders,
+} from './catalog/index.ts'
 import { parseCommandLine } from './cli/args.ts'
 import { helpText } from './cli/help.ts'
+import { createScanReporter } from './cli/scan-progress.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
+import type { Sqlite } from './db/index.ts'
 import { acquireServerLock, backup, openDatabase } from './db/index.ts'
 import { generateDemoLibrary } from './demo/index.ts'
 import { DomainError } from './lib/errors.ts'
@@ -30,8 +40,11 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   const folders = syncMusicFolders(sqlite.db, config.music.length > 0 ? config.music : [demoDir(config)])
   logger.info({ folders: folders.map((f) => ({ id: f.id, path: f.path })) }, 'music folders')
 
+  let engine: AudioEngine | undefined
+  const catalog = openCatalog(config, sqlite, { logger, status, engine: () => engine })
   const metrics = createMetrics()
-  const app = createApp({ version: VERSION, logger, metrics, status })
+  registerScanMetrics(metrics.registry, catalog.scanner, catalog.counts)
+  const app = createApp({ version: VERSION, logger, metrics, status, catalog })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
     server = await serveHttp(app.fetch, { port: config.port, host: config.host })
@@ -54,12 +67,20 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     'listening',
   )
 
-  let engine: AudioEngine | undefined
-  const background = startAudio(config, logger, status).then((e) => {
+  let stopping = false
+  let watcher: LibraryWatcher | undefined
+  const audio = startAudio(config, logger, status).then((e) => {
     engine = e
   })
+  // Configured folders are scanned at once; the demo library only once it has been generated.
+  const library = (config.music.length > 0 ? Promise.resolve() : audio).then(() => {
+    if (stopping) return
+    // Watching first: what changes during the first scan is queued for the next one.
+    watcher = catalog.watch()
+    void catalog.scanner.scan({ full: false, trigger: 'startup' })
+  })
+  const background = Promise.all([audio, library])
 
-  let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -73,6 +94,9 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     // give them a moment, then leave them — the demo generator's marker is written last, so an
     // interrupted generation is simply redone at the next start.
     await Promise.race([background.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
+    // A scan stops at the next file; what it wrote so far is committed, the rest is redone next time.
+    watcher?.close()
+    await catalog.scanner.close()
     await engine?.close()
     sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     sqlite.close()
@@ -130,6 +154,43 @@ async function startAudio(
 
 const demoDir = (config: Config) => join(config.data, 'demo-music')
 
+function openCatalog(
+  config: Config,
+  sqlite: Sqlite,
+  deps: { logger?: Logger; status?: StatusBoard; engine?: () => AudioEngine | undefined },
+): Catalog {
+  return createCatalog({
+    db: sqlite.db,
+    dataDir: config.data,
+    folders: () => listMusicFolders(sqlite.db),
+    scan: { artistSeparators: config.artistSeparators },
+    ...deps,
+  })
+}
+
+// `tonearm scan`: the server's scanner, once, in this process. It takes the scan lock (not the
+// server lock), so it runs beside a server on the same data directory and waits for its scan.
+async function runScanCommand(config: Config, full: boolean): Promise<void> {
+  checkConfig(config)
+  const music = config.music.length > 0 ? config.music : [demoDir(config)]
+  if (config.music.length === 0 && !existsSync(demoDir(config)))
+    throw new DomainError('invalid', 'no music folder to scan: give --music DIR (or set TONEARM_MUSIC)')
+  const sqlite = await openDatabase(config.data)
+  syncMusicFolders(sqlite.db, music)
+  const catalog = openCatalog(config, sqlite, {})
+  const reporter = createScanReporter(process.stderr)
+  catalog.events.on('scan.waiting', () => reporter.waiting())
+  catalog.events.on('scan.started', reporter.progress)
+  catalog.events.on('scan.progress', reporter.progress)
+  const stop = () => void catalog.scanner.close()
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  const summary = await catalog.scanner.scan({ full, trigger: 'cli' })
+  sqlite.close()
+  process.stdout.write(reporter.finish(summary))
+  if (summary.status !== 'done') process.exitCode = 1
+}
+
 async function runBackup(config: Config, dest: string | undefined): Promise<void> {
   if (!dest) throw new DomainError('invalid', 'backup needs a destination: tonearm backup DEST --data DIR')
   checkDataDir(config.data)
@@ -145,8 +206,11 @@ async function main(argv: string[]): Promise<void> {
   if (args.command === 'help') return void process.stdout.write(helpText())
   const loaded = loadConfig({ flags: args.flags, env: process.env })
   if (args.command === 'backup') return runBackup(loaded.config, args.positionals[0])
+  if (args.flags.full && args.command !== 'scan')
+    throw new DomainError('invalid', '--full only applies to tonearm scan')
   if (args.positionals.length > 0)
     throw new DomainError('invalid', `unexpected argument "${args.positionals[0]}"`)
+  if (args.command === 'scan') return runScanCommand(loaded.config, args.flags.full === true)
   return serve(loaded)
 }
 

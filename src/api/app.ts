@@ -1,32 +1,31 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
+import type { Catalog } from '../catalog/index.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { AppEnv } from './context.ts'
 import { type Metrics, measure } from './metrics.ts'
 import { errorToResponse, problem } from './problem.ts'
+import { catalogRoutes } from './rest/catalog.ts'
+import { coverRoutes } from './rest/covers.ts'
 import { healthRoutes } from './rest/health.ts'
+import { validationHook } from './rest/router.ts'
+import { scanRoutes } from './rest/scan.ts'
 
 export interface AppDeps {
   version: string
   logger: Logger
   metrics: Metrics
   status: StatusBoard
+  /** Browse, covers and scan routes; an app without it serves only the system routes. */
+  catalog?: Catalog
   startedAt?: number
 }
 
 export function createApp(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now()
-  const app = new OpenAPIHono<AppEnv>({
-    // Schema failures become a 400 naming the first bad field, in the same problem shape as every error.
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const issue = result.error.issues[0]
-      const field = issue?.path.join('.') || '(body)'
-      return problem(c, 400, 'invalid', `${field}: ${issue?.message ?? 'invalid'}`, { field })
-    },
-  })
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
@@ -58,6 +57,12 @@ export function createApp(deps: AppDeps) {
       components: deps.status.snapshot(),
     })),
   )
+
+  if (deps.catalog) {
+    app.route('/api', catalogRoutes(deps.catalog))
+    app.route('/api', coverRoutes(deps.catalog))
+    app.route('/api', scanRoutes(deps.catalog))
+  }
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

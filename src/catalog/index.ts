@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import type { AudioEngine } from '../audio/index.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
@@ -36,6 +37,7 @@ export {
   type TrackSort,
   type TrackSummary,
 } from './queries/tracks.ts'
+export { registerScanMetrics } from './scan-metrics.ts'
 export type { ScanProgress, ScanRequest, ScanSummary } from './scanner/run.ts'
 export { type CatalogEvents, DEFAULT_SCAN_OPTIONS, type Scanner, type ScanStatus } from './scanner/service.ts'
 export type { ScanOptions } from './scanner/types.ts'
@@ -73,6 +75,14 @@ export function createCatalog(deps: CatalogDeps) {
     listGenres: (q?: PageRequest) => listGenres(db, q),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,
+    /** Present tracks, albums and artists. */
+    counts(): Record<'tracks' | 'albums' | 'artists', number> {
+      const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT
+        (SELECT count(*) FROM tracks WHERE missing_at IS NULL) AS tracks,
+        (SELECT count(*) FROM albums WHERE track_count > 0) AS albums,
+        (SELECT count(*) FROM artists WHERE track_count > 0 OR album_count > 0) AS artists`)
+      return row ?? { tracks: 0, albums: 0, artists: 0 }
+    },
     /** Rescans what changes on disk while the server runs; close the returned watcher to stop. */
     watch(options: WatchOptions = DEFAULT_WATCH_OPTIONS) {
       return watchLibrary(deps.folders(), (request) => void scanner.scan(request), deps.logger, options)

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { type Field, fields } from '../config/fields.ts'
 import { invalid } from '../lib/errors.ts'
 
-export const COMMANDS = ['serve', 'backup'] as const
+export const COMMANDS = ['serve', 'backup', 'scan'] as const
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version'
 
 export interface ParsedArgs {
@@ -17,6 +17,8 @@ function optionTable(): Record<string, OptionSpec> {
   const table: Record<string, OptionSpec> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
+    // `tonearm scan --full`: re-read every file, not only changed ones.
+    full: { type: 'boolean' },
   }
   for (const field of Object.values(fields) as Field<unknown>[]) {
     table[field.flag] = { type: 'string', multiple: Array.isArray(field.default) }

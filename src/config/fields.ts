@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_ARTIST_SEPARATORS } from '../catalog/normalize.ts'
 import { LOG_LEVELS } from '../lib/logger.ts'
 
 // Every setting as plain data: its flag, its environment variable, how to read it from a string,
@@ -12,6 +13,8 @@ export interface Field<T> {
   /** How a flag or environment string becomes a value before validation. */
   parse?: (raw: string) => unknown
   secret?: boolean
+  /** What the flag takes, for --help (default: DIR for lists, VALUE otherwise). */
+  metavar?: string
 }
 
 const port = z
@@ -86,7 +89,24 @@ export const fields = {
     default: 1,
     parse: toNumber,
   } satisfies Field<number>,
+  artistSeparators: {
+    flag: 'artist-separators',
+    env: 'TONEARM_ARTIST_SEPARATORS',
+    help: 'strings that split one artist tag into several artists (repeatable; a JSON array in the environment); explicit ARTISTS tags are never split',
+    schema: z.array(z.string().min(1, 'must not contain an empty separator')),
+    default: [...DEFAULT_ARTIST_SEPARATORS] as string[],
+    parse: (raw) => (raw.trim().startsWith('[') ? parseJsonList(raw) : [raw]),
+    metavar: 'SEP',
+  } satisfies Field<string[]>,
 } as const
+
+function parseJsonList(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return raw
+  }
+}
 
 export type Fields = typeof fields
 export type ConfigKey = keyof Fields

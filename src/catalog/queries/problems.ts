@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../platform/sqlite.ts'
+import type { ProblemReason } from '../scanner/types.ts'
 import {
   after,
   decodeCursor,
@@ -17,7 +18,7 @@ export interface ScanProblem {
   id: number
   folderId: number
   path: string
-  reason: string
+  reason: ProblemReason
   message: string
   size: number
   firstSeenAt: string
@@ -29,7 +30,7 @@ interface Row {
   folder_id: number
   dir: string
   name: string
-  reason: string
+  reason: ProblemReason
   message: string
   size: number
   first_seen_at: number

@@ -86,7 +86,10 @@ describe('the real-world corpus', () => {
       expect({ file, is: tracks.has(file) ? 'track' : 'problem' }).toEqual({ file, is: expected })
       const problem = problems.get(file)
       if (READ_BUT_REJECTED[file])
-        expect({ file, reason: problem?.reason }).toEqual({ file, reason: READ_BUT_REJECTED[file] })
+        expect({ file, reason: problem?.reason as string | undefined }).toEqual({
+          file,
+          reason: READ_BUT_REJECTED[file],
+        })
       if (problem) {
         expect([
           'empty',

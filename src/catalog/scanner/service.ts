@@ -16,6 +16,8 @@ import type { ScanOptions } from './types.ts'
 // reports through events and the status board.
 
 export interface CatalogEvents {
+  /** Another process holds the scan lock; the scan starts when it is done. */
+  'scan.waiting': { since: number }
   'scan.started': ScanProgress
   'scan.progress': ScanProgress
   'scan.finished': ScanSummary
@@ -133,16 +135,57 @@ export function createScanner(deps: ScannerDeps) {
     for (;;) {
       const held = await tryScanLock(deps.dataDir)
       if (held || closing.signal.aborted) return held
-      if (state !== 'waiting') logger?.info('another process is scanning this library; waiting for it')
+      if (state !== 'waiting') {
+        logger?.info('another process is scanning this library; waiting for it')
+        events.emit('scan.waiting', { since: Date.now() })
+      }
       state = 'waiting'
       await new Promise((r) => setTimeout(r, LOCK_RETRY_MS))
     }
   }
 
   async function drain(): Promise<void> {
+    try {
+      await runPending()
+    } catch (err) {
+      // Only infrastructure fails here (the lock file, the scans table); waiters still get an answer.
+      logger?.error({ err }, 'scanner failed')
+      const failed = pending
+      pending = null
+      const now = Date.now()
+      const summary: ScanSummary = {
+        scanId: 0,
+        trigger: failed?.request.trigger ?? 'unknown',
+        full: false,
+        status: 'failed',
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+        filesPerSecond: 0,
+        unreachable: [],
+        total: 0,
+        done: 0,
+        added: 0,
+        updated: 0,
+        removed: 0,
+        unchanged: 0,
+        problems: 0,
+        error: (err as Error).message,
+      }
+      for (const resolve of [...(current?.waiters ?? []), ...(failed?.waiters ?? [])]) resolve(summary)
+      state = 'idle'
+    }
+  }
+
+  let current: Pending | null = null
+
+  async function runPending(): Promise<void> {
     while (pending && !closing.signal.aborted) {
+      current = pending
       const { request, waiters } = pending
       pending = null
+      // Running from the moment a request is taken (lock() says `waiting` if another process scans).
+      state = 'running'
       const held = await lock()
       if (!held) break
       // The lock is ours, so a scan row still marked running belongs to a process that died.
@@ -180,6 +223,7 @@ export function createScanner(deps: ScannerDeps) {
       const log = summary.status === 'failed' ? logger?.error.bind(logger) : logger?.info.bind(logger)
       log?.({ ...summary }, 'scan finished')
       events.emit('scan.finished', summary)
+      current = null
       for (const resolve of waiters) resolve(summary)
     }
   }
