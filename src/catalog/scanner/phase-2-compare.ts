@@ -18,6 +18,8 @@ const DISC_DIR = /^(cd|disc|disk|side)\s*[-_.]?\s*\d+\b/i
 export interface Comparison {
   toRead: FileRef[]
   unchanged: number
+  /** Unchanged files already known as problems: still problems, not read again. */
+  knownProblems: number
   restored: number
   removed: number[]
 }
@@ -158,7 +160,7 @@ export function createComparer(db: Db) {
     const problems = new Map(
       (problemsInDir.all(key) as { name: string; size: number; mtime: number }[]).map((r) => [r.name, r]),
     )
-    const result: Comparison = { toRead: [], unchanged: 0, restored: 0, removed: [] }
+    const result: Comparison = { toRead: [], unchanged: 0, knownProblems: 0, restored: 0, removed: [] }
     const restore: number[] = []
     const seen = new Set<string>()
     for (const f of files) {
@@ -169,7 +171,7 @@ export function createComparer(db: Db) {
       if (full) result.toRead.push(f)
       else if (same && row.missingAt === null) result.unchanged++
       else if (same) restore.push(row.id)
-      else if (!row && problem && problem.size === f.size && problem.mtime === f.mtime) result.unchanged++
+      else if (!row && problem && problem.size === f.size && problem.mtime === f.mtime) result.knownProblems++
       else result.toRead.push(f)
     }
     for (const r of rows.values()) if (r.missingAt === null && !seen.has(r.name)) result.removed.push(r.id)

@@ -177,7 +177,8 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
       const now = Date.now()
       const cmp = await compare(listing, request.full, now)
       counts.unchanged += cmp.unchanged
-      counts.done += cmp.unchanged + cmp.restored
+      counts.problems += cmp.knownProblems
+      counts.done += cmp.unchanged + cmp.knownProblems + cmp.restored
       counts.removed += cmp.removed.length
       if (cmp.removed.length > 0) deps.onChanges?.({ added: [], updated: [], removed: cmp.removed })
       for (const file of cmp.toRead) {
