@@ -14,6 +14,7 @@ let music: string
 let data: string
 let server: Running
 
+// biome-ignore lint/suspicious/noExplicitAny: bodies are JSON whose shape the assertions check
 type Json = Record<string, any>
 const get = async (path: string) => {
   const res = await fetch(`${server.url}${path}`)

@@ -75,7 +75,9 @@ export function createCovers(deps: CoverDeps) {
     }>(sql`SELECT f.path AS root, t.dir, t.name
       FROM tracks t JOIN music_folders f ON f.id = t.folder_id WHERE t.cover_id = ${id} AND t.missing_at IS NULL LIMIT 5`)
     for (const t of tracks) {
-      const meta = await parseWithTimeout(join(t.root, t.dir, t.name), {}, PARSE_TIMEOUT_MS).catch(() => null)
+      const meta = (
+        await parseWithTimeout(join(t.root, t.dir, t.name), {}, PARSE_TIMEOUT_MS).catch(() => null)
+      )?.meta
       const picture = selectCover(meta?.common.picture)
       if (picture && contentId(picture.data) === id) return picture.data
     }

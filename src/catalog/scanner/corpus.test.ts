@@ -123,16 +123,16 @@ describe('hostile files', () => {
     const dir = tempDir('tonearm-hostile-')
     const good = join(await demoLibrary(), 'Café Aurora/2019 - Lumière du Soir/01 - Rue des Étoiles.flac')
     cpSync(good, join(dir, 'good.flac'))
-    // 100,000 empty PADDING blocks: valid FLAC, but music-metadata reads them one by one for seconds.
+    // 400,000 empty PADDING blocks: valid FLAC, but music-metadata reads them one by one for ~a second.
     const flac = readFileSync(good)
     const streaminfo = flac.subarray(8, 8 + 34)
-    const blocks = Buffer.alloc(100_000 * 4)
-    for (let i = 0; i < 100_000; i++) blocks[i * 4] = i === 99_999 ? 0x81 : 0x01
+    const blocks = Buffer.alloc(400_000 * 4)
+    for (let i = 0; i < 400_000; i++) blocks[i * 4] = i === 399_999 ? 0x81 : 0x01
     writeFileSync(
       join(dir, 'hostile.flac'),
       Buffer.concat([Buffer.from('fLaC\x00\x00\x00\x22'), streaminfo, blocks]),
     )
-    const hostile = await catalogFor([dir], { parseTimeoutMs: 300 })
+    const hostile = await catalogFor([dir], { parseTimeoutMs: 150 })
     const summary = await hostile.rescan()
     expect(summary).toMatchObject({ status: 'done', added: 1, problems: 1 })
     expect(hostile.catalog.listProblems().items.map((p) => [p.path, p.reason])).toEqual([

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type FileHandle, open } from 'node:fs/promises'
+import { readSync } from 'node:fs'
 
 // A track's identity across moves, renames and retagging: a hash of where the audio payload
 // starts and ends, never of the path or the tags. Tags live before the audio (ID3v2, FLAC
@@ -10,12 +10,18 @@ import { type FileHandle, open } from 'node:fs/promises'
 
 const CHUNK = 16 * 1024
 
-async function readAt(h: FileHandle, position: number, length: number): Promise<Uint8Array> {
+type Fd = number
+
+function readAt(fd: Fd, position: number, length: number): Uint8Array {
   const buf = new Uint8Array(Math.max(0, length))
-  const { bytesRead } = await h.read(buf, 0, buf.length, position)
-  return buf.subarray(0, bytesRead)
+  return buf.subarray(0, buf.length === 0 ? 0 : readSync(fd, buf, 0, buf.length, position))
 }
 
+/** Whether the bytes at `at` spell `tag` (ASCII); no string is built, this runs per page. */
+function is(b: Uint8Array, at: number, tag: string): boolean {
+  for (let i = 0; i < tag.length; i++) if (b[at + i] !== tag.charCodeAt(i)) return false
+  return true
+}
 const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n))
 // Additions, not bitwise ORs: JavaScript's bit operators would turn sizes ≥ 2 GiB negative.
 const u32be = (b: Uint8Array, at: number) =>
@@ -26,10 +32,10 @@ const syncsafe = (b: Uint8Array, at: number) =>
   ((b[at] ?? 0) << 21) | ((b[at + 1] ?? 0) << 14) | ((b[at + 2] ?? 0) << 7) | (b[at + 3] ?? 0)
 
 /** Skips any ID3v2 tags at `pos` (some files carry several). */
-async function skipId3v2(h: FileHandle, pos: number, size: number): Promise<number> {
+function skipId3v2(h: Fd, pos: number, size: number): number {
   for (let guard = 0; guard < 8 && pos + 10 <= size; guard++) {
-    const header = await readAt(h, pos, 10)
-    if (ascii(header, 0, 3) !== 'ID3') break
+    const header = readAt(h, pos, 10)
+    if (!is(header, 0, 'ID3')) break
     const footer = ((header[5] ?? 0) & 0x10) !== 0 ? 10 : 0
     pos += 10 + syncsafe(header, 6) + footer
   }
@@ -37,11 +43,11 @@ async function skipId3v2(h: FileHandle, pos: number, size: number): Promise<numb
 }
 
 /** Trailing ID3v1 and APEv2 tags, which taggers add to MP3, APE, WavPack, Musepack and even FLAC. */
-async function trailingTagsStart(h: FileHandle, end: number): Promise<number> {
-  if (end >= 128 && ascii(await readAt(h, end - 128, 3), 0, 3) === 'TAG') end -= 128
+function trailingTagsStart(h: Fd, end: number): number {
+  if (end >= 128 && is(readAt(h, end - 128, 3), 0, 'TAG')) end -= 128
   if (end >= 32) {
-    const footer = await readAt(h, end - 32, 32)
-    if (ascii(footer, 0, 8) === 'APETAGEX') {
+    const footer = readAt(h, end - 32, 32)
+    if (is(footer, 0, 'APETAGEX')) {
       const hasHeader = ((footer[23] ?? 0) & 0x80) !== 0
       end -= u32le(footer, 12) + (hasHeader ? 32 : 0)
     }
@@ -49,10 +55,10 @@ async function trailingTagsStart(h: FileHandle, end: number): Promise<number> {
   return Math.max(0, end)
 }
 
-async function flacAudioStart(h: FileHandle, pos: number, size: number): Promise<number> {
+function flacAudioStart(h: Fd, pos: number, size: number): number {
   pos += 4
   for (let guard = 0; guard < 1024 && pos + 4 <= size; guard++) {
-    const header = await readAt(h, pos, 4)
+    const header = readAt(h, pos, 4)
     const last = ((header[0] ?? 0) & 0x80) !== 0
     pos += 4 + (((header[1] ?? 0) << 16) | ((header[2] ?? 0) << 8) | (header[3] ?? 0))
     if (last) break
@@ -61,15 +67,15 @@ async function flacAudioStart(h: FileHandle, pos: number, size: number): Promise
 }
 
 /** The payload of the first `mdat` (MP4) or `data`/`SSND` chunk (WAV, AIFF). */
-async function findChunk(
-  h: FileHandle,
+function findChunk(
+  h: Fd,
   pos: number,
   size: number,
   wanted: string,
   read: (b: Uint8Array) => { id: string; header: number; length: number },
-): Promise<[number, number] | null> {
+): [number, number] | null {
   for (let guard = 0; guard < 4096 && pos + 8 <= size; guard++) {
-    const { id, header, length } = read(await readAt(h, pos, 16))
+    const { id, header, length } = read(readAt(h, pos, 16))
     if (id === wanted) return [pos + header, Math.min(size, pos + header + length)]
     if (length <= 0 && header === 0) return null
     pos += header + length + (wanted !== 'mdat' && length % 2 === 1 ? 1 : 0)
@@ -91,7 +97,7 @@ function oggBodies(b: Uint8Array): Uint8Array[] {
   const bodies: Uint8Array[] = []
   let at = 0
   while (at + 27 <= b.length) {
-    if (ascii(b, at, 4) !== 'OggS') {
+    if (!is(b, at, 'OggS')) {
       at++
       continue
     }
@@ -106,11 +112,11 @@ function oggBodies(b: Uint8Array): Uint8Array[] {
 }
 
 /** First page whose granule position is set: Vorbis, Opus and FLAC headers all have granule 0. */
-async function oggAudioStart(h: FileHandle, size: number): Promise<number> {
+function oggAudioStart(h: Fd, size: number): number {
   let pos = 0
   for (let guard = 0; guard < 4096 && pos + 27 <= size; guard++) {
-    const header = await readAt(h, pos, 27 + 255)
-    if (ascii(header, 0, 4) !== 'OggS') return 0
+    const header = readAt(h, pos, 27 + 255)
+    if (!is(header, 0, 'OggS')) return 0
     const granule = header.subarray(6, 14)
     if (granule.some((x) => x !== 0) && !granule.every((x) => x === 0xff)) return pos
     const segments = header[26] ?? 0
@@ -121,40 +127,32 @@ async function oggAudioStart(h: FileHandle, size: number): Promise<number> {
   return 0
 }
 
-async function payloadRange(
-  h: FileHandle,
-  size: number,
-): Promise<{ start: number; end: number; ogg: boolean }> {
-  const start = await skipId3v2(h, 0, size)
-  const magic = await readAt(h, start, 12)
-  if (ascii(magic, 0, 4) === 'fLaC') {
-    return { start: await flacAudioStart(h, start, size), end: await trailingTagsStart(h, size), ogg: false }
+function payloadRange(h: Fd, size: number): { start: number; end: number; ogg: boolean } {
+  const start = skipId3v2(h, 0, size)
+  const magic = readAt(h, start, 12)
+  if (is(magic, 0, 'fLaC')) {
+    return { start: flacAudioStart(h, start, size), end: trailingTagsStart(h, size), ogg: false }
   }
-  if (ascii(magic, 0, 4) === 'OggS') return { start: await oggAudioStart(h, size), end: size, ogg: true }
-  const chunk =
-    ascii(magic, 4, 4) === 'ftyp'
-      ? await findChunk(h, 0, size, 'mdat', mp4Atom)
-      : ascii(magic, 0, 4) === 'RIFF'
-        ? await findChunk(h, 12, size, 'data', riffChunk)
-        : ascii(magic, 0, 4) === 'FORM'
-          ? await findChunk(h, 12, size, 'SSND', iffChunk)
-          : null
+  if (is(magic, 0, 'OggS')) return { start: oggAudioStart(h, size), end: size, ogg: true }
+  const chunk = is(magic, 4, 'ftyp')
+    ? findChunk(h, 0, size, 'mdat', mp4Atom)
+    : is(magic, 0, 'RIFF')
+      ? findChunk(h, 12, size, 'data', riffChunk)
+      : is(magic, 0, 'FORM')
+        ? findChunk(h, 12, size, 'SSND', iffChunk)
+        : null
   if (chunk) return { start: chunk[0], end: chunk[1], ogg: false }
-  return { start, end: await trailingTagsStart(h, size), ogg: false }
+  return { start, end: trailingTagsStart(h, size), ogg: false }
 }
 
-export async function fingerprintFile(path: string, size: number): Promise<string> {
-  const h = await open(path, 'r')
-  try {
-    let { start, end, ogg } = await payloadRange(h, size)
-    if (!(end > start)) [start, end] = [0, size]
-    const length = end - start
-    const head = await readAt(h, start, Math.min(CHUNK, length))
-    const tail = await readAt(h, Math.max(start, end - CHUNK), Math.min(CHUNK, length))
-    const hash = createHash('sha256').update(`${length}:`)
-    for (const part of ogg ? [...oggBodies(head), ...oggBodies(tail)] : [head, tail]) hash.update(part)
-    return hash.digest('hex').slice(0, 32)
-  } finally {
-    await h.close()
-  }
+/** The payload fingerprint of an open file (the descriptor the parser used, so it is opened once). */
+export function fingerprintFd(fd: Fd, size: number): string {
+  let { start, end, ogg } = payloadRange(fd, size)
+  if (!(end > start)) [start, end] = [0, size]
+  const length = end - start
+  const head = readAt(fd, start, Math.min(CHUNK, length))
+  const tail = readAt(fd, Math.max(start, end - CHUNK), Math.min(CHUNK, length))
+  const hash = createHash('sha256').update(`${length}:`)
+  for (const part of ogg ? [...oggBodies(head), ...oggBodies(tail)] : [head, tail]) hash.update(part)
+  return hash.digest('hex').slice(0, 32)
 }

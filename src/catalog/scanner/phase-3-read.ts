@@ -9,8 +9,8 @@ import {
   selectCover,
   UnsupportedFileTypeError,
 } from 'music-metadata'
-import { FileHandleTokenizer, ParseTimeoutError } from './file-tokenizer.ts'
-import { fingerprintFile } from './fingerprint.ts'
+import { FileTokenizer, ParseTimeoutError } from './file-tokenizer.ts'
+import { fingerprintFd } from './fingerprint.ts'
 import { embeddedLyrics, toTrackTags } from './tags.ts'
 import {
   absolutePath,
@@ -25,27 +25,21 @@ import {
 // or into a problem with a reason. Nothing here touches the database.
 
 /**
- * music-metadata with a deadline. Closing the tokenizer's file handle makes every further read
- * of a runaway parse fail, so a hostile file stops consuming the scanner instead of looping on.
+ * music-metadata on a file the scanner opened itself, with a deadline (checked on every read),
+ * and the payload fingerprint from the same descriptor.
  */
-export async function parseWithTimeout(
+export async function parseWithTimeout<T = undefined>(
   path: string,
   options: IOptions,
   timeoutMs: number,
-): Promise<IAudioMetadata> {
-  const tokenizer = await FileHandleTokenizer.open(path, timeoutMs)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void tokenizer.close().catch(() => undefined)
-      reject(new ParseTimeoutError(`parsing took longer than ${timeoutMs} ms`))
-    }, timeoutMs)
-  })
+  alsoWithFd?: (fd: number, size: number) => T,
+): Promise<{ meta: IAudioMetadata; extra: T | undefined }> {
+  const tokenizer = new FileTokenizer(path, performance.now() + timeoutMs, timeoutMs)
   try {
-    return await Promise.race([parseFromTokenizer(tokenizer, options), deadline])
+    const meta = await parseFromTokenizer(tokenizer, options)
+    return { meta, extra: alsoWithFd?.(tokenizer.fd, tokenizer.fileInfo.size) }
   } finally {
-    clearTimeout(timer)
-    await tokenizer.close().catch(() => undefined)
+    await tokenizer.close()
   }
 }
 
@@ -103,11 +97,16 @@ export async function readTrackFile(file: FileRef, options: ScanOptions): Promis
   if (file.size === 0) return { kind: 'problem', file, reason: 'empty', message: 'zero-byte file' }
   const path = absolutePath(file)
   try {
-    let meta = await parseWithTimeout(path, { duration: false }, options.parseTimeoutMs)
+    let { meta, extra: fingerprint } = await parseWithTimeout(
+      path,
+      { duration: false },
+      options.parseTimeoutMs,
+      fingerprintFd,
+    )
     // Counting frames is only worth it when the headers gave no duration (MP3 without a Xing
     // header, raw AAC): measured, that is a few files in a thousand.
     if (meta.format.duration === undefined && meta.format.hasAudio !== false)
-      meta = await parseWithTimeout(path, { duration: true }, options.parseTimeoutMs)
+      ({ meta } = await parseWithTimeout(path, { duration: true }, options.parseTimeoutMs))
     const wrong = audioProblem(meta, file.size)
     if (wrong) return { kind: 'problem', file, ...wrong }
     const picture = selectCover(meta.common.picture)
@@ -119,7 +118,7 @@ export async function readTrackFile(file: FileRef, options: ScanOptions): Promis
       kind: 'track',
       file,
       tags: toTrackTags(meta, file.name, options.artistSeparators),
-      fingerprint: await fingerprintFile(path, file.size),
+      fingerprint: fingerprint as string,
       cover,
       lyrics: [...embeddedLyrics(meta.common.lyrics), ...(await lrcBeside(file))],
     }

@@ -19,6 +19,7 @@ import { absolutePath, type FileRef, type ReadOutcome } from './types.ts'
 // in flight; those files still differ from the catalog (size/mtime) and are read again next time.
 
 const p = (name: string) => sql.placeholder(name)
+const MAX_MOVE_CANDIDATES = 16
 
 export interface BatchChanges {
   added: number[]
@@ -62,6 +63,10 @@ export function createWriter(db: Db, roots: Map<number, string>) {
     })
     .from(tracks)
     .where(eq(tracks.fingerprint, p('fingerprint')))
+    // Missing rows first (no stat needed); a bound, because a library may hold the same file
+    // hundreds of times and each present candidate costs a stat.
+    .orderBy(sql`${tracks.missingAt} IS NULL`)
+    .limit(MAX_MOVE_CANDIDATES)
     .prepare()
   const dirtyArtistsOf = db
     .update(artists)
@@ -82,6 +87,105 @@ export function createWriter(db: Db, roots: Map<number, string>) {
         eq(scanProblems.name, p('name')),
       ),
     )
+    .prepare()
+
+  const TRACK_COLUMNS = [
+    'folderId',
+    'dir',
+    'name',
+    'size',
+    'mtime',
+    'lrcMtime',
+    'fingerprint',
+    'missingAt',
+    'title',
+    'sortKey',
+    'albumId',
+    'artist',
+    'albumArtist',
+    'composer',
+    'trackNo',
+    'trackOf',
+    'discNo',
+    'discOf',
+    'discSubtitle',
+    'year',
+    'date',
+    'originalYear',
+    'originalDate',
+    'compilation',
+    'duration',
+    'bitrate',
+    'sampleRate',
+    'bitDepth',
+    'channels',
+    'codec',
+    'container',
+    'lossless',
+    'rgTrackGain',
+    'rgTrackPeak',
+    'rgAlbumGain',
+    'rgAlbumPeak',
+    'r128TrackGain',
+    'r128AlbumGain',
+    'mbRecordingId',
+    'mbReleaseTrackId',
+    'mbAlbumId',
+    'mbArtistId',
+    'mbAlbumArtistId',
+    'isrc',
+    'bpm',
+    'label',
+    'comment',
+    'coverId',
+    'updatedAt',
+  ] as const
+  const placeholders = Object.fromEntries(TRACK_COLUMNS.map((c) => [c, p(c)]))
+  // Prepared once per scan: building and preparing SQL per track cost more than executing it.
+  const insertTrack = db
+    .insert(tracks)
+    .values({ ...placeholders, createdAt: p('updatedAt') } as never)
+    .returning({ id: tracks.id })
+    .prepare()
+  const updateTrack = db
+    .update(tracks)
+    .set(placeholders as never)
+    .where(eq(tracks.id, p('id')))
+    .prepare()
+  const markTrackMissing = db
+    .update(tracks)
+    .set({ missingAt: p('now') as never })
+    .where(eq(tracks.id, p('id')))
+    .prepare()
+  const deleteArtistsOf = db
+    .delete(trackArtists)
+    .where(eq(trackArtists.trackId, p('id')))
+    .prepare()
+  const deleteGenresOf = db
+    .delete(trackGenres)
+    .where(eq(trackGenres.trackId, p('id')))
+    .prepare()
+  const deleteLyricsOf = db
+    .delete(lyrics)
+    .where(eq(lyrics.trackId, p('id')))
+    .prepare()
+  const insertArtistOf = db
+    .insert(trackArtists)
+    .values({ trackId: p('trackId'), artistId: p('artistId'), role: p('role'), position: p('position') })
+    .prepare()
+  const insertGenreOf = db
+    .insert(trackGenres)
+    .values({ trackId: p('trackId'), genreId: p('genreId'), position: p('position') })
+    .prepare()
+  const insertLyric = db
+    .insert(lyrics)
+    .values({
+      trackId: p('trackId'),
+      source: p('source'),
+      synced: p('synced'),
+      lang: p('lang'),
+      text: p('text'),
+    })
     .prepare()
 
   /** The file at the old path is gone, or changed and will be identified on its own. */
@@ -121,7 +225,7 @@ export function createWriter(db: Db, roots: Map<number, string>) {
     const identity = resolve(file, o.fingerprint)
     if (identity.evict !== null) {
       // The path now holds another track's audio: the previous owner is missing until found.
-      db.update(tracks).set({ missingAt: now }).where(eq(tracks.id, identity.evict)).run()
+      markTrackMissing.run({ id: identity.evict, now })
       changes.removed.push(identity.evict)
     }
     const albumId = entities.albumId(tags, now)
@@ -143,6 +247,8 @@ export function createWriter(db: Db, roots: Map<number, string>) {
       albumArtist: tags.albumArtist,
       composer: tags.composer,
       ...pick(tags),
+      compilation: tags.compilation ? 1 : 0,
+      lossless: tags.lossless === null ? null : tags.lossless ? 1 : 0,
       mbArtistId: tags.mbArtistIds[0] ?? null,
       mbAlbumArtistId: tags.mbAlbumArtistIds[0] ?? null,
       coverId: entities.cover(o.cover),
@@ -150,40 +256,29 @@ export function createWriter(db: Db, roots: Map<number, string>) {
     }
     let id: number
     if (identity.id === null) {
-      id = (
-        db
-          .insert(tracks)
-          .values({ ...row, createdAt: now })
-          .returning({ id: tracks.id })
-          .get() as { id: number }
-      ).id
+      id = (insertTrack.get(row) as { id: number }).id
       changes.added.push(id)
     } else {
       id = identity.id
       dirtyArtistsOf.run({ trackId: id })
-      db.update(tracks).set(row).where(eq(tracks.id, id)).run()
-      db.delete(trackArtists).where(eq(trackArtists.trackId, id)).run()
-      db.delete(trackGenres).where(eq(trackGenres.trackId, id)).run()
-      db.delete(lyrics).where(eq(lyrics.trackId, id)).run()
+      updateTrack.run({ ...row, id })
+      deleteArtistsOf.run({ id })
+      deleteGenresOf.run({ id })
+      deleteLyricsOf.run({ id })
       changes.updated.push(id)
     }
     const roles: [string, number[]][] = [
       ['artist', entities.artistIds(tags.artists, tags.artistSort, tags.mbArtistIds)],
       ['composer', tags.composers.map((n) => entities.artistId(n, null, null))],
     ]
-    const joins = roles.flatMap(([role, ids]) =>
-      [...new Set(ids)].map((artistId, position) => ({ trackId: id, artistId, role, position })),
-    )
-    if (joins.length > 0) db.insert(trackArtists).values(joins).run()
+    for (const [role, ids] of roles)
+      for (const [position, artistId] of [...new Set(ids)].entries())
+        insertArtistOf.run({ trackId: id, artistId, role, position })
     const genreIds = [...new Set(tags.genres.map((g) => entities.genreId(g)))]
-    if (genreIds.length > 0)
-      db.insert(trackGenres)
-        .values(genreIds.map((genreId, position) => ({ trackId: id, genreId, position })))
-        .run()
-    if (o.lyrics.length > 0)
-      db.insert(lyrics)
-        .values(o.lyrics.map((l) => ({ ...l, trackId: id })))
-        .run()
+    for (const [position, genreId] of genreIds.entries())
+      insertGenreOf.run({ trackId: id, genreId, position })
+    for (const l of o.lyrics)
+      insertLyric.run({ trackId: id, source: l.source, synced: l.synced ? 1 : 0, lang: l.lang, text: l.text })
     dirtyArtistsOf.run({ trackId: id })
     deleteProblem.run({ folderId: file.folderId, dir: file.dir, name: file.name })
   }
