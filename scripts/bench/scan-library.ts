@@ -65,7 +65,19 @@ async function remux(engine: AudioEngine, source: Uint8Array, ext: string, t: Ta
     ['genre', t.genre],
   ]
   const { outputs } = await engine.run({
-    args: ['-hide_banner', '-i', `in.${ext}`, '-map', '0', '-c', 'copy', '-map_metadata', '-1', ...meta.flatMap(([k, v]) => ['-metadata', `${k}=${v}`]), `out.${ext}`],
+    args: [
+      '-hide_banner',
+      '-i',
+      `in.${ext}`,
+      '-map',
+      '0',
+      '-c',
+      'copy',
+      '-map_metadata',
+      '-1',
+      ...meta.flatMap(([k, v]) => ['-metadata', `${k}=${v}`]),
+      `out.${ext}`,
+    ],
     inputs: { [`in.${ext}`]: source },
     outputs: [`out.${ext}`],
   })
@@ -85,7 +97,9 @@ async function makeFile(engine: AudioEngine, base: Uint8Array, ext: string, i: n
       ['GENRE', t.genre],
     ])
   if (ext === 'mp3') {
-    const cover = readFileSync(join(import.meta.dir, '..', '..', 'data', 'bench-library', 'base', 'cover.jpg'))
+    const cover = readFileSync(
+      join(import.meta.dir, '..', '..', 'data', 'bench-library', 'base', 'cover.jpg'),
+    )
     return retagMp3(base, {
       text: [
         ['TIT2', t.title],
@@ -106,14 +120,18 @@ export async function benchLibrary(root: string, files: number): Promise<BenchLi
   const dir = join(root, `lib-${files}`)
   const halves: [string, string] = [join(dir, 'a'), join(dir, 'b')]
   const marker = join(dir, '.complete')
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === `${LIBRARY_VERSION}\n`) return { dir, halves, files }
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === `${LIBRARY_VERSION}\n`)
+    return { dir, halves, files }
 
   const engine = await createAudioEngine({ engine: 'auto', workers: 2 })
   try {
     const demo = await generateDemoLibrary(engine, join(root, 'demo'))
     const bases = demo.files.filter((f) => !f.endsWith('.jpg'))
     mkdirSync(join(root, 'base'), { recursive: true })
-    writeFileSync(join(root, 'base', 'cover.jpg'), readFileSync(demo.files.find((f) => f.endsWith('.jpg')) as string))
+    writeFileSync(
+      join(root, 'base', 'cover.jpg'),
+      readFileSync(demo.files.find((f) => f.endsWith('.jpg')) as string),
+    )
     const building = `${dir}.partial`
     rmSync(building, { recursive: true, force: true })
     let next = 0
@@ -124,10 +142,18 @@ export async function benchLibrary(root: string, files: number): Promise<BenchLi
         const ext = extname(source).slice(1)
         const album = Math.floor(i / TRACKS_PER_ALBUM)
         const half = i < files / 2 ? 'a' : 'b'
-        const albumDir = join(building, half, `Artist ${Math.floor(album / ALBUMS_PER_ARTIST)}`, `Album ${album}`)
+        const albumDir = join(
+          building,
+          half,
+          `Artist ${Math.floor(album / ALBUMS_PER_ARTIST)}`,
+          `Album ${album}`,
+        )
         mkdirSync(albumDir, { recursive: true })
         const bytes = perturb(await makeFile(engine, readFileSync(source), ext, i), i)
-        writeFileSync(join(albumDir, `${String((i % TRACKS_PER_ALBUM) + 1).padStart(2, '0')} - Track ${i}.${ext}`), bytes)
+        writeFileSync(
+          join(albumDir, `${String((i % TRACKS_PER_ALBUM) + 1).padStart(2, '0')} - Track ${i}.${ext}`),
+          bytes,
+        )
         if (++done % 500 === 0) process.stderr.write(`scan bench: generated ${done}/${files} files\n`)
       }
     }

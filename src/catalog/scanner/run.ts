@@ -5,14 +5,14 @@ import type { Db } from '../../platform/sqlite.ts'
 import type { MusicFolder } from '../folders.ts'
 import { type DirListing, type WalkContext, type WalkTarget, walk } from './phase-1-walk.ts'
 import { createComparer } from './phase-2-compare.ts'
-import { readTrackFile } from './phase-3-read.ts'
 import { type BatchChanges, createWriter } from './phase-4-write.ts'
 import { sweep } from './phase-5-sweep.ts'
+import { createReadPool, type ReadPool } from './read-pool.ts'
 import type { ReadOutcome, ScanOptions } from './types.ts'
 
 // One scan run: count, then compare → read → write directory by directory, then sweep. Reads
-// overlap (options.concurrency in flight) while everything else stays sequential; at most one
-// directory listing, `concurrency` parsed files and one batch are in memory at any time.
+// run in worker threads (a few queued per worker) while this thread compares and writes; at
+// most one directory listing, the queued files and one batch are in memory at any time.
 
 export interface ScanRequest {
   full: boolean
@@ -108,6 +108,7 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
   const unreachable: string[] = []
   let status: ScanSummary['status'] = 'done'
   let error: string | undefined
+  let pool: ReadPool | undefined
   try {
     const active = deps.folders.filter((f) => f.active)
     const roots = new Map(active.map((f) => [f.id, f.path]))
@@ -147,6 +148,8 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
     const visited = new Set<string>()
     const walkCtx: WalkContext = { allowedRoots, visited: new Set() }
     const inFlight = new Set<Promise<void>>()
+    const reader = createReadPool(options)
+    pool = reader
     let failure: unknown
     let batch: ReadOutcome[] = []
     let lastFlush = Date.now()
@@ -182,9 +185,10 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
       counts.removed += cmp.removed.length
       if (cmp.removed.length > 0) deps.onChanges?.({ added: [], updated: [], removed: cmp.removed })
       for (const file of cmp.toRead) {
-        while (inFlight.size >= options.concurrency) await Promise.race(inFlight)
+        while (inFlight.size >= reader.capacity) await Promise.race(inFlight)
         if (failure) throw failure
-        const job: Promise<void> = readTrackFile(file, options)
+        const job: Promise<void> = reader
+          .read(file)
           .then(take)
           .catch((err) => {
             failure ??= err
@@ -214,6 +218,8 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
   } catch (err) {
     status = 'failed'
     error = (err as Error)?.message ?? String(err)
+  } finally {
+    await pool?.close()
   }
   const finishedAt = Date.now()
   const summary: ScanSummary = {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { desc, eq, ne } from 'drizzle-orm'
 import { scans } from '../../db/schema/index.ts'
 import type { Logger } from '../../lib/logger.ts'
@@ -45,11 +46,16 @@ export interface ScannerDeps {
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   artistSeparators: DEFAULT_ARTIST_SEPARATORS,
   parseTimeoutMs: 10_000,
-  concurrency: 8,
+  workers: defaultWorkers(),
   batchSize: 250,
 }
 
 const LOCK_RETRY_MS = 1000
+
+/** One parser thread per core beyond the first (which writes the database), at least one, at most four. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1))
+}
 
 interface Pending {
   request: ScanRequest

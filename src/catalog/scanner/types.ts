@@ -105,8 +105,8 @@ export interface ScanOptions {
   artistSeparators: readonly string[]
   /** A file whose parse takes longer is recorded as a `timeout` problem. */
   parseTimeoutMs: number
-  /** Parses in flight: they overlap file I/O with parsing on the one thread. */
-  concurrency: number
+  /** Worker threads that parse files. */
+  workers: number
   /** Rows per write transaction. */
   batchSize: number
 }
