@@ -89,7 +89,10 @@ export function createReadPool(options: ScanOptions): ReadPool {
   function lose(slot: Slot, message: string, reason: 'timeout' | 'corrupt' = 'corrupt'): void {
     if (!slots.delete(slot)) return
     void slot.worker.terminate()
-    if (!slot.started) return broken(message)
+    if (!slot.started) {
+      broken(message)
+      return
+    }
     const [current, ...rest] = slot.tasks
     if (current) {
       current.attempts++
