@@ -1,8 +1,9 @@
 // Library scanning: first-scan and unchanged-rescan throughput of `tonearm scan`, its peak RSS
 // on the whole library and on half of it (memory must not grow with the library), and mpd's
 // cold-database scan of the same files in the same run as the reference.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+
 import { Database } from 'bun:sqlite'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
@@ -25,7 +26,9 @@ function peakRssMb(pid: number): number {
 
 /** One `tonearm scan`; seconds are the scan's own (from the scans table), like mpd's update time. */
 async function tonearmScan(music: string, data: string): Promise<{ filesPerSecond: number; peakMb: number }> {
-  const child = spawn(BUN, [join(ROOT, 'src', 'main.ts'), 'scan', '--music', music, '--data', data], { stdio: 'ignore' })
+  const child = spawn(BUN, [join(ROOT, 'src', 'main.ts'), 'scan', '--music', music, '--data', data], {
+    stdio: 'ignore',
+  })
   let peak = 0
   const sampler = setInterval(() => {
     peak = Math.max(peak, peakRssMb(child.pid as number))
@@ -81,7 +84,13 @@ async function mpdScan(music: string): Promise<number> {
   const mpd: ChildProcess = spawn('mpd', ['--no-daemon', join(dir, 'mpd.conf')], { stdio: 'ignore' })
   try {
     for (let i = 0; i < 200; i++) {
-      if (await mpdCommand(socket, 'ping').then(() => true, () => false)) break
+      if (
+        await mpdCommand(socket, 'ping').then(
+          () => true,
+          () => false,
+        )
+      )
+        break
       await Bun.sleep(25)
     }
     const t0 = performance.now()
@@ -99,7 +108,8 @@ async function mpdScan(music: string): Promise<number> {
 }
 
 const hasMpd = spawnSync('mpd', ['--version'], { stdio: 'ignore' }).status === 0
-if (!hasMpd) process.stderr.write('scan bench: mpd not found (apt-get install -y mpd); no reference this run\n')
+if (!hasMpd)
+  process.stderr.write('scan bench: mpd not found (apt-get install -y mpd); no reference this run\n')
 
 const dirs: string[] = []
 const fresh = () => {
@@ -115,7 +125,11 @@ const half = await repeat(RUNS, async () => (await tonearmScan(lib.halves[0], fr
 const mpd = hasMpd ? await repeat(RUNS, () => mpdScan(lib.dir)) : []
 dirs.forEach(removeDir)
 
-const firstScan = result(`first scan, ${FILES} files`, 'files/s', first.map((r) => r.filesPerSecond))
+const firstScan = result(
+  `first scan, ${FILES} files`,
+  'files/s',
+  first.map((r) => r.filesPerSecond),
+)
 const mpdRef = result(`mpd first scan (cold db), ${FILES} files`, 'files/s', mpd)
 const halfRss = result(`peak RSS, first scan of ${FILES / 2} files`, 'MB', half)
 emit([
@@ -123,5 +137,12 @@ emit([
   ...(hasMpd ? [mpdRef] : []),
   result(`rescan, nothing changed, ${FILES} files`, 'files/s', rescans),
   halfRss,
-  against(result(`peak RSS, first scan of ${FILES} files`, 'MB', first.map((r) => r.peakMb)), halfRss),
+  against(
+    result(
+      `peak RSS, first scan of ${FILES} files`,
+      'MB',
+      first.map((r) => r.peakMb),
+    ),
+    halfRss,
+  ),
 ])

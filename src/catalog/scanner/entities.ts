@@ -30,6 +30,7 @@ export function createEntities(db: Db) {
   const genreIds = bounded<number>()
   const albumIds = bounded<number>()
   const knownCovers = bounded<true>()
+  const dirtyAlbums = new Set<number>()
 
   const upsertArtist = db
     .insert(artists)
@@ -134,7 +135,9 @@ export function createEntities(db: Db) {
       const key = albumGroupKey(tags)
       const cached = albumIds.get(key) ?? (findAlbum.get({ key }) as { id: number } | undefined)?.id
       if (cached !== undefined) {
-        markAlbumDirty.run({ id: cached })
+        // Marked once per batch: the refresh at the end of the batch recomputes it.
+        if (!dirtyAlbums.has(cached)) markAlbumDirty.run({ id: cached })
+        dirtyAlbums.add(cached)
         return albumIds.remember(key, cached)
       }
       const ids = this.artistIds(tags.albumArtists, tags.albumArtistSort, tags.mbAlbumArtistIds)
@@ -150,6 +153,7 @@ export function createEntities(db: Db) {
       }) as { id: number }
       for (const [position, artistId] of ids.entries())
         insertAlbumArtist.run({ albumId: row.id, artistId, position })
+      dirtyAlbums.add(row.id)
       return albumIds.remember(key, row.id)
     },
     cover(cover: CoverRef | null): string | null {
@@ -159,6 +163,10 @@ export function createEntities(db: Db) {
         knownCovers.remember(cover.id, true)
       }
       return cover.id
+    },
+    /** A batch was written and its dirty albums refreshed. */
+    batchDone(): void {
+      dirtyAlbums.clear()
     },
     /** Rows may have been deleted by the sweep; forget every id remembered. */
     forget(): void {

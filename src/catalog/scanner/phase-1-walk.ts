@@ -1,8 +1,9 @@
-import type { Dirent } from 'node:fs'
-import { readdir, realpath, stat } from 'node:fs/promises'
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 
-// Phase 1: walk a music folder, one directory at a time, and say what each holds. Hidden
+// Phase 1: walk a music folder, one directory at a time, and say what each holds. File-system
+// calls are synchronous (several times cheaper per call than their promise versions, measured)
+// and the walk yields between directories, so a server's event loop waits one directory at most. Hidden
 // entries and directories with a `.tonearmignore` are skipped; symbolic links are followed,
 // but a directory is entered once (by device + inode, so link loops end) and never outside
 // the configured music folders (by real path).
@@ -64,26 +65,26 @@ function coverRank(name: string): number {
   return rank >= 0 ? rank : COVER_NAMES.length
 }
 
-async function kindOf(path: string, entry: Dirent, ctx: WalkContext): Promise<'dir' | 'file' | null> {
+function kindOf(path: string, entry: Dirent, ctx: WalkContext): 'dir' | 'file' | null {
   if (entry.isDirectory()) return 'dir'
   if (entry.isFile()) return 'file'
   if (!entry.isSymbolicLink()) return null
   try {
-    const target = await realpath(path)
+    const target = realpathSync(path)
     if (!isWithin(target, ctx.allowedRoots)) return null
-    const s = await stat(target)
+    const s = statSync(target)
     return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null
   } catch {
     return null
   }
 }
 
-async function list(
+function list(
   target: WalkTarget,
   dir: string,
   ctx: WalkContext,
   subdirs: string[],
-): Promise<DirListing | null> {
+): DirListing | null {
   const abs = join(target.root, dir)
   const listing: DirListing = {
     folderId: target.folderId,
@@ -95,12 +96,12 @@ async function list(
   }
   let entries: Dirent[]
   try {
-    const s = await stat(abs)
+    const s = statSync(abs)
     if (!s.isDirectory()) return null
     const id = `${s.dev}:${s.ino}`
     if (ctx.visited.has(id)) return null
     ctx.visited.add(id)
-    entries = await readdir(abs, { withFileTypes: true })
+    entries = readdirSync(abs, { withFileTypes: true })
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     // A directory that vanished is simply not there; one that cannot be read must not make its
@@ -112,7 +113,7 @@ async function list(
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue
     const rel = dir === '' ? entry.name : `${dir}/${entry.name}`
-    const kind = await kindOf(join(abs, entry.name), entry, ctx)
+    const kind = kindOf(join(abs, entry.name), entry, ctx)
     if (kind === 'dir') subdirs.push(rel)
     if (kind !== 'file') continue
     const ext = extname(entry.name).toLowerCase()
@@ -131,9 +132,10 @@ export async function* walk(target: WalkTarget, ctx: WalkContext): AsyncGenerato
   while (pending.length > 0) {
     const dir = pending.pop() as string
     const subdirs: string[] = []
-    const listing = await list(target, dir, ctx, subdirs)
+    const listing = list(target, dir, ctx, subdirs)
     if (!listing) continue
     yield listing
+    await new Promise((resolve) => setImmediate(resolve))
     if (target.recursive && !listing.error) pending.push(...subdirs.sort().reverse())
   }
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { and, eq, sql } from 'drizzle-orm'
@@ -59,12 +60,13 @@ export function createComparer(db: Db) {
     .where(and(eq(dirImages.folderId, p('folderId')), eq(dirImages.dir, p('dir'))))
     .prepare()
 
-  async function statFile(listing: DirListing, name: string): Promise<FileRef | null> {
+  // Synchronous, like the walk: one directory's files at a time.
+  function statFile(listing: DirListing, name: string): FileRef | null {
     try {
-      const s = await stat(join(listing.root, listing.dir, name))
+      const s = statSync(join(listing.root, listing.dir, name))
       if (!s.isFile()) return null
       const lrcName = listing.lrc.get(basename(name, extname(name)).toLowerCase())
-      const lrc = lrcName ? await stat(join(listing.root, listing.dir, lrcName)).catch(() => null) : null
+      const lrc = lrcName ? statSync(join(listing.root, listing.dir, lrcName), { throwIfNoEntry: false }) : undefined
       return {
         folderId: listing.folderId,
         root: listing.root,
@@ -73,6 +75,7 @@ export function createComparer(db: Db) {
         size: s.size,
         mtime: mtimeOf(s.mtimeMs),
         lrcMtime: lrc ? mtimeOf(lrc.mtimeMs) : null,
+        known: false,
       }
     } catch {
       return null
@@ -149,9 +152,7 @@ export function createComparer(db: Db) {
 
   return async function compare(listing: DirListing, full: boolean, now: number): Promise<Comparison> {
     await updateDirImage(listing, now)
-    const files = (await Promise.all(listing.files.map((name) => statFile(listing, name)))).filter(
-      (f): f is FileRef => f !== null,
-    )
+    const files = listing.files.map((name) => statFile(listing, name)).filter((f): f is FileRef => f !== null)
     const key = { folderId: listing.folderId, dir: listing.dir }
     const rows = new Map<string, Row>()
     // A present row wins over a missing one left at the same path.
@@ -166,6 +167,7 @@ export function createComparer(db: Db) {
     for (const f of files) {
       seen.add(f.name)
       const row = rows.get(f.name)
+      f.known = row !== undefined || problems.has(f.name)
       const same = row && row.size === f.size && row.mtime === f.mtime && row.lrcMtime === f.lrcMtime
       const problem = problems.get(f.name)
       if (full) result.toRead.push(f)

@@ -202,7 +202,7 @@ export function createWriter(db: Db, roots: Map<number, string>) {
   // Identity: the same payload elsewhere whose old file is gone is a move (keep its id);
   // otherwise the row already at this path is the same track retagged or re-encoded.
   function resolve(file: FileRef, fingerprint: string) {
-    const here = byPath.all({ folderId: file.folderId, dir: file.dir, name: file.name }) as {
+    const here = (file.known ? byPath.all({ folderId: file.folderId, dir: file.dir, name: file.name }) : []) as {
       id: number
       fingerprint: string
       missingAt: number | null
@@ -279,8 +279,7 @@ export function createWriter(db: Db, roots: Map<number, string>) {
       insertGenreOf.run({ trackId: id, genreId, position })
     for (const l of o.lyrics)
       insertLyric.run({ trackId: id, source: l.source, synced: l.synced ? 1 : 0, lang: l.lang, text: l.text })
-    dirtyArtistsOf.run({ trackId: id })
-    deleteProblem.run({ folderId: file.folderId, dir: file.dir, name: file.name })
+    if (file.known) deleteProblem.run({ folderId: file.folderId, dir: file.dir, name: file.name })
   }
 
   function writeProblem(
@@ -336,8 +335,17 @@ export function createWriter(db: Db, roots: Map<number, string>) {
           if (o.kind === 'track') writeTrack(o, now, changes)
           else writeProblem(o, now, changes)
         }
+        // Artists of every written track need their counts redone: one statement per batch.
+        const written = [...changes.added, ...changes.updated]
+        for (let i = 0; i < written.length; i += 500)
+          db.run(sql`UPDATE artists SET dirty = 1 WHERE dirty = 0 AND id IN (SELECT artist_id FROM track_artists
+            WHERE track_id IN (${sql.join(
+              written.slice(i, i + 500).map((id) => sql`${id}`),
+              sql`, `,
+            )}))`)
         refreshDirty(db, now)
       })
+      entities.batchDone()
       return changes
     },
     forget: () => entities.forget(),

@@ -12,6 +12,8 @@ export interface FileRef {
   mtime: number
   /** mtime of `<base>.lrc` beside the file, null when there is none. */
   lrcMtime: number | null
+  /** The catalog has a track or problem at this path (so the writer must look it up). */
+  known: boolean
 }
 
 export const absolutePath = (f: { root: string; dir: string; name: string }) => join(f.root, f.dir, f.name)
