@@ -79,12 +79,7 @@ function kindOf(path: string, entry: Dirent, ctx: WalkContext): 'dir' | 'file' |
   }
 }
 
-function list(
-  target: WalkTarget,
-  dir: string,
-  ctx: WalkContext,
-  subdirs: string[],
-): DirListing | null {
+function list(target: WalkTarget, dir: string, ctx: WalkContext, subdirs: string[]): DirListing | null {
   const abs = join(target.root, dir)
   const listing: DirListing = {
     folderId: target.folderId,

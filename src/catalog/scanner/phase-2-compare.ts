@@ -66,7 +66,9 @@ export function createComparer(db: Db) {
       const s = statSync(join(listing.root, listing.dir, name))
       if (!s.isFile()) return null
       const lrcName = listing.lrc.get(basename(name, extname(name)).toLowerCase())
-      const lrc = lrcName ? statSync(join(listing.root, listing.dir, lrcName), { throwIfNoEntry: false }) : undefined
+      const lrc = lrcName
+        ? statSync(join(listing.root, listing.dir, lrcName), { throwIfNoEntry: false })
+        : undefined
       return {
         folderId: listing.folderId,
         root: listing.root,

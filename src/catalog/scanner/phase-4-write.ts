@@ -10,9 +10,9 @@ import {
   tracks,
 } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
-import { sortKeyOf } from '../normalize.ts'
 import { createEntities } from './entities.ts'
 import { refreshDirty } from './refresh.ts'
+import { prepareTrackStatements, trackRow } from './track-rows.ts'
 import { absolutePath, type FileRef, type ReadOutcome } from './types.ts'
 
 // Phase 4: write what phase 3 read, a batch per transaction. A kill -9 loses at most the batch
@@ -89,104 +89,7 @@ export function createWriter(db: Db, roots: Map<number, string>) {
     )
     .prepare()
 
-  const TRACK_COLUMNS = [
-    'folderId',
-    'dir',
-    'name',
-    'size',
-    'mtime',
-    'lrcMtime',
-    'fingerprint',
-    'missingAt',
-    'title',
-    'sortKey',
-    'albumId',
-    'artist',
-    'albumArtist',
-    'composer',
-    'trackNo',
-    'trackOf',
-    'discNo',
-    'discOf',
-    'discSubtitle',
-    'year',
-    'date',
-    'originalYear',
-    'originalDate',
-    'compilation',
-    'duration',
-    'bitrate',
-    'sampleRate',
-    'bitDepth',
-    'channels',
-    'codec',
-    'container',
-    'lossless',
-    'rgTrackGain',
-    'rgTrackPeak',
-    'rgAlbumGain',
-    'rgAlbumPeak',
-    'r128TrackGain',
-    'r128AlbumGain',
-    'mbRecordingId',
-    'mbReleaseTrackId',
-    'mbAlbumId',
-    'mbArtistId',
-    'mbAlbumArtistId',
-    'isrc',
-    'bpm',
-    'label',
-    'comment',
-    'coverId',
-    'updatedAt',
-  ] as const
-  const placeholders = Object.fromEntries(TRACK_COLUMNS.map((c) => [c, p(c)]))
-  // Prepared once per scan: building and preparing SQL per track cost more than executing it.
-  const insertTrack = db
-    .insert(tracks)
-    .values({ ...placeholders, createdAt: p('updatedAt') } as never)
-    .returning({ id: tracks.id })
-    .prepare()
-  const updateTrack = db
-    .update(tracks)
-    .set(placeholders as never)
-    .where(eq(tracks.id, p('id')))
-    .prepare()
-  const markTrackMissing = db
-    .update(tracks)
-    .set({ missingAt: p('now') as never })
-    .where(eq(tracks.id, p('id')))
-    .prepare()
-  const deleteArtistsOf = db
-    .delete(trackArtists)
-    .where(eq(trackArtists.trackId, p('id')))
-    .prepare()
-  const deleteGenresOf = db
-    .delete(trackGenres)
-    .where(eq(trackGenres.trackId, p('id')))
-    .prepare()
-  const deleteLyricsOf = db
-    .delete(lyrics)
-    .where(eq(lyrics.trackId, p('id')))
-    .prepare()
-  const insertArtistOf = db
-    .insert(trackArtists)
-    .values({ trackId: p('trackId'), artistId: p('artistId'), role: p('role'), position: p('position') })
-    .prepare()
-  const insertGenreOf = db
-    .insert(trackGenres)
-    .values({ trackId: p('trackId'), genreId: p('genreId'), position: p('position') })
-    .prepare()
-  const insertLyric = db
-    .insert(lyrics)
-    .values({
-      trackId: p('trackId'),
-      source: p('source'),
-      synced: p('synced'),
-      lang: p('lang'),
-      text: p('text'),
-    })
-    .prepare()
+  const stmt = prepareTrackStatements(db)
 
   /** The file at the old path is gone, or changed and will be identified on its own. */
   function vacated(c: Candidate): boolean {
@@ -202,7 +105,9 @@ export function createWriter(db: Db, roots: Map<number, string>) {
   // Identity: the same payload elsewhere whose old file is gone is a move (keep its id);
   // otherwise the row already at this path is the same track retagged or re-encoded.
   function resolve(file: FileRef, fingerprint: string) {
-    const here = (file.known ? byPath.all({ folderId: file.folderId, dir: file.dir, name: file.name }) : []) as {
+    const here = (
+      file.known ? byPath.all({ folderId: file.folderId, dir: file.dir, name: file.name }) : []
+    ) as {
       id: number
       fingerprint: string
       missingAt: number | null
@@ -225,46 +130,24 @@ export function createWriter(db: Db, roots: Map<number, string>) {
     const identity = resolve(file, o.fingerprint)
     if (identity.evict !== null) {
       // The path now holds another track's audio: the previous owner is missing until found.
-      markTrackMissing.run({ id: identity.evict, now })
+      stmt.markTrackMissing.run({ id: identity.evict, now })
       changes.removed.push(identity.evict)
     }
     const albumId = entities.albumId(tags, now)
     if (identity.albumId !== null && identity.albumId !== albumId)
       markAlbumDirty.run({ id: identity.albumId })
-    const row = {
-      folderId: file.folderId,
-      dir: file.dir,
-      name: file.name,
-      size: file.size,
-      mtime: file.mtime,
-      lrcMtime: file.lrcMtime,
-      fingerprint: o.fingerprint,
-      missingAt: null,
-      title: tags.title,
-      sortKey: sortKeyOf(tags.titleSort ?? tags.title),
-      albumId,
-      artist: tags.artist,
-      albumArtist: tags.albumArtist,
-      composer: tags.composer,
-      ...pick(tags),
-      compilation: tags.compilation ? 1 : 0,
-      lossless: tags.lossless === null ? null : tags.lossless ? 1 : 0,
-      mbArtistId: tags.mbArtistIds[0] ?? null,
-      mbAlbumArtistId: tags.mbAlbumArtistIds[0] ?? null,
-      coverId: entities.cover(o.cover),
-      updatedAt: now,
-    }
+    const row = trackRow(o, albumId, entities.cover(o.cover), now)
     let id: number
     if (identity.id === null) {
-      id = (insertTrack.get(row) as { id: number }).id
+      id = (stmt.insertTrack.get(row) as { id: number }).id
       changes.added.push(id)
     } else {
       id = identity.id
       dirtyArtistsOf.run({ trackId: id })
-      updateTrack.run({ ...row, id })
-      deleteArtistsOf.run({ id })
-      deleteGenresOf.run({ id })
-      deleteLyricsOf.run({ id })
+      stmt.updateTrack.run({ ...row, id })
+      stmt.deleteArtistsOf.run({ id })
+      stmt.deleteGenresOf.run({ id })
+      stmt.deleteLyricsOf.run({ id })
       changes.updated.push(id)
     }
     const roles: [string, number[]][] = [
@@ -273,12 +156,18 @@ export function createWriter(db: Db, roots: Map<number, string>) {
     ]
     for (const [role, ids] of roles)
       for (const [position, artistId] of [...new Set(ids)].entries())
-        insertArtistOf.run({ trackId: id, artistId, role, position })
+        stmt.insertArtistOf.run({ trackId: id, artistId, role, position })
     const genreIds = [...new Set(tags.genres.map((g) => entities.genreId(g)))]
     for (const [position, genreId] of genreIds.entries())
-      insertGenreOf.run({ trackId: id, genreId, position })
+      stmt.insertGenreOf.run({ trackId: id, genreId, position })
     for (const l of o.lyrics)
-      insertLyric.run({ trackId: id, source: l.source, synced: l.synced ? 1 : 0, lang: l.lang, text: l.text })
+      stmt.insertLyric.run({
+        trackId: id,
+        source: l.source,
+        synced: l.synced ? 1 : 0,
+        lang: l.lang,
+        text: l.text,
+      })
     if (file.known) deleteProblem.run({ folderId: file.folderId, dir: file.dir, name: file.name })
   }
 
@@ -349,41 +238,5 @@ export function createWriter(db: Db, roots: Map<number, string>) {
       return changes
     },
     forget: () => entities.forget(),
-  }
-}
-
-function pick(t: import('./types.ts').TrackTags) {
-  return {
-    trackNo: t.trackNo,
-    trackOf: t.trackOf,
-    discNo: t.discNo,
-    discOf: t.discOf,
-    discSubtitle: t.discSubtitle,
-    year: t.year,
-    date: t.date,
-    originalYear: t.originalYear,
-    originalDate: t.originalDate,
-    compilation: t.compilation,
-    duration: t.duration,
-    bitrate: t.bitrate,
-    sampleRate: t.sampleRate,
-    bitDepth: t.bitDepth,
-    channels: t.channels,
-    codec: t.codec,
-    container: t.container,
-    lossless: t.lossless,
-    rgTrackGain: t.rgTrackGain,
-    rgTrackPeak: t.rgTrackPeak,
-    rgAlbumGain: t.rgAlbumGain,
-    rgAlbumPeak: t.rgAlbumPeak,
-    r128TrackGain: t.r128TrackGain,
-    r128AlbumGain: t.r128AlbumGain,
-    mbRecordingId: t.mbRecordingId,
-    mbReleaseTrackId: t.mbReleaseTrackId,
-    mbAlbumId: t.mbAlbumId,
-    isrc: t.isrc,
-    bpm: t.bpm,
-    label: t.label,
-    comment: t.comment,
   }
 }
