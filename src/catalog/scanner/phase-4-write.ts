@@ -1,14 +1,6 @@
 import { statSync } from 'node:fs'
 import { and, eq, sql } from 'drizzle-orm'
-import {
-  albums,
-  artists,
-  lyrics,
-  scanProblems,
-  trackArtists,
-  trackGenres,
-  tracks,
-} from '../../db/schema/index.ts'
+import { albums, artists, scanProblems, tracks } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { createEntities } from './entities.ts'
 import { refreshDirty } from './refresh.ts'
