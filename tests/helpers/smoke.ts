@@ -55,6 +55,21 @@ export function smokeSuite(
         expect(body.components.audio?.status).toBe('ok')
         expect(audioFiles(join(data, 'demo-music')).length).toBeGreaterThanOrEqual(8)
       })
+
+      // The scanner parses in a worker thread: a build that forgot its entry point fails here.
+      it('catalogs the demo library', async () => {
+        const body = await waitForHealth(
+          server.url,
+          (b) => b.components.scanner?.status !== undefined && b.components.scanner.status !== 'working',
+          120_000,
+        )
+        expect(body.components.scanner).toMatchObject({
+          status: 'ok',
+          lastScan: { status: 'done', problems: 0 },
+        })
+        const albums = (await (await fetch(`${server.url}/api/albums`)).json()) as { items: unknown[] }
+        expect(albums.items.length).toBe(4)
+      })
     }
 
     it('stops cleanly on SIGTERM', async () => {

@@ -155,3 +155,18 @@ describe('moves and renames', () => {
     ).toHaveLength(2)
   })
 })
+
+describe('an unreachable music folder', () => {
+  it('keeps its tracks (an unmounted disk is not a deleted library)', async () => {
+    const before = cat.catalog.listTracks({ limit: 500 }).items.length
+    renameSync(music, `${music}.unmounted`)
+    try {
+      const summary = await cat.rescan()
+      expect(summary).toMatchObject({ status: 'done', removed: 0, unreachable: [music] })
+      expect(cat.catalog.listTracks({ limit: 500 }).items.length).toBe(before)
+    } finally {
+      renameSync(`${music}.unmounted`, music)
+    }
+    expect(await cat.rescan()).toMatchObject({ added: 0, removed: 0, unreachable: [] })
+  })
+})
