@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { selectCover } from 'music-metadata'
 import type { AudioEngine } from '../audio/index.ts'
 import { busy, invalid, notFound } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
-import { contentId, parseWithTimeout } from './scanner/phase-3-read.ts'
+import { contentId } from './scanner/hash.ts'
 
 // Cover art by content id. The original bytes stay in the music folder (an image file or a
 // picture inside a track); resized JPEGs are made by the audio engine's ffmpeg (so no native
@@ -74,6 +73,9 @@ export function createCovers(deps: CoverDeps) {
       name: string
     }>(sql`SELECT f.path AS root, t.dir, t.name
       FROM tracks t JOIN music_folders f ON f.id = t.folder_id WHERE t.cover_id = ${id} AND t.missing_at IS NULL LIMIT 5`)
+    // The parser is loaded on first use: `tonearm scan` never serves covers, and it stays smaller without it.
+    const { selectCover } = await import('music-metadata')
+    const { parseWithTimeout } = await import('./scanner/phase-3-read.ts')
     for (const t of tracks) {
       const meta = (
         await parseWithTimeout(join(t.root, t.dir, t.name), {}, PARSE_TIMEOUT_MS).catch(() => null)

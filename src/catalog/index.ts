@@ -37,7 +37,6 @@ export {
   type TrackSort,
   type TrackSummary,
 } from './queries/tracks.ts'
-export { registerScanMetrics } from './scan-metrics.ts'
 export type { ScanProgress, ScanRequest, ScanSummary } from './scanner/run.ts'
 export { type CatalogEvents, DEFAULT_SCAN_OPTIONS, type Scanner, type ScanStatus } from './scanner/service.ts'
 export type { ScanOptions } from './scanner/types.ts'

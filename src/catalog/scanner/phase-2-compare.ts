@@ -4,8 +4,8 @@ import { basename, extname, join } from 'node:path'
 import { and, eq, sql } from 'drizzle-orm'
 import { covers, dirImages, scanProblems, tracks } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
+import { contentId } from './hash.ts'
 import type { DirListing } from './phase-1-walk.ts'
-import { contentId } from './phase-3-read.ts'
 import type { FileRef } from './types.ts'
 
 // Phase 2: set one directory's listing against the catalog. Unchanged files (same size, mtime

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import {
@@ -11,6 +10,7 @@ import {
 } from 'music-metadata'
 import { FileTokenizer, ParseTimeoutError } from './file-tokenizer.ts'
 import { fingerprintFd } from './fingerprint.ts'
+import { contentId } from './hash.ts'
 import { embeddedLyrics, toTrackTags } from './tags.ts'
 import {
   absolutePath,
@@ -90,8 +90,6 @@ async function lrcBeside(file: FileRef): Promise<Lyric[]> {
     return []
   }
 }
-
-export const contentId = (data: Uint8Array) => createHash('sha256').update(data).digest('hex').slice(0, 32)
 
 export async function readTrackFile(file: FileRef, options: ScanOptions): Promise<ReadOutcome> {
   if (file.size === 0) return { kind: 'problem', file, reason: 'empty', message: 'zero-byte file' }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { Scanner } from './scanner/service.ts'
+import type { Scanner } from '../catalog/index.ts'
 
 /**
  * Scanner figures for /metrics. Live values are read from the scanner when Prometheus scrapes;
