@@ -21,7 +21,8 @@ export interface Comparison {
   unchanged: number
   /** Unchanged files already known as problems: still problems, not read again. */
   knownProblems: number
-  restored: number
+  /** Missing tracks whose unchanged file is back: present again without being read. */
+  restored: number[]
   removed: number[]
 }
 
@@ -163,7 +164,7 @@ export function createComparer(db: Db) {
     const problems = new Map(
       (problemsInDir.all(key) as { name: string; size: number; mtime: number }[]).map((r) => [r.name, r]),
     )
-    const result: Comparison = { toRead: [], unchanged: 0, knownProblems: 0, restored: 0, removed: [] }
+    const result: Comparison = { toRead: [], unchanged: 0, knownProblems: 0, restored: [], removed: [] }
     const restore: number[] = []
     const seen = new Set<string>()
     for (const f of files) {
@@ -201,7 +202,7 @@ export function createComparer(db: Db) {
             )
             .run()
       })
-      result.restored = restore.length
+      result.restored = restore
     }
     return result
   }

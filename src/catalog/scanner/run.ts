@@ -181,9 +181,10 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
       const cmp = await compare(listing, request.full, now)
       counts.unchanged += cmp.unchanged
       counts.problems += cmp.knownProblems
-      counts.done += cmp.unchanged + cmp.knownProblems + cmp.restored
+      counts.done += cmp.unchanged + cmp.knownProblems + cmp.restored.length
       counts.removed += cmp.removed.length
-      if (cmp.removed.length > 0) deps.onChanges?.({ added: [], updated: [], removed: cmp.removed })
+      if (cmp.removed.length + cmp.restored.length > 0)
+        deps.onChanges?.({ added: [], updated: cmp.restored, removed: cmp.removed })
       for (const file of cmp.toRead) {
         while (inFlight.size >= reader.capacity) await Promise.race(inFlight)
         if (failure) throw failure
