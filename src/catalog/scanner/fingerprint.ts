@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readSync } from 'node:fs'
+/** Reads up to `length` bytes at `position` into `target`; returns how many it read. */
+export type ReadAt = (target: Uint8Array, position: number, length: number) => number
 
 // A track's identity across moves, renames and retagging: a hash of where the audio payload
 // starts and ends, never of the path or the tags. Tags live before the audio (ID3v2, FLAC
@@ -10,11 +11,11 @@ import { readSync } from 'node:fs'
 
 const CHUNK = 16 * 1024
 
-type Fd = number
+type Fd = ReadAt
 
-function readAt(fd: Fd, position: number, length: number): Uint8Array {
+function readAt(read: ReadAt, position: number, length: number): Uint8Array {
   const buf = new Uint8Array(Math.max(0, length))
-  return buf.subarray(0, buf.length === 0 ? 0 : readSync(fd, buf, 0, buf.length, position))
+  return buf.subarray(0, buf.length === 0 ? 0 : read(buf, position, buf.length))
 }
 
 /** Whether the bytes at `at` spell `tag` (ASCII); no string is built, this runs per page. */
@@ -145,8 +146,8 @@ function payloadRange(h: Fd, size: number): { start: number; end: number; ogg: b
   return { start, end: trailingTagsStart(h, size), ogg: false }
 }
 
-/** The payload fingerprint of an open file (the descriptor the parser used, so it is opened once). */
-export function fingerprintFd(fd: Fd, size: number): string {
+/** The payload fingerprint of an open file, read through the parser's reader (opened once, read-ahead shared). */
+export function fingerprintOf(fd: ReadAt, size: number): string {
   let { start, end, ogg } = payloadRange(fd, size)
   if (!(end > start)) [start, end] = [0, size]
   const length = end - start

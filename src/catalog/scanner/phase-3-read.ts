@@ -9,7 +9,7 @@ import {
   UnsupportedFileTypeError,
 } from 'music-metadata'
 import { FileTokenizer, ParseTimeoutError } from './file-tokenizer.ts'
-import { fingerprintFd } from './fingerprint.ts'
+import { fingerprintOf, type ReadAt } from './fingerprint.ts'
 import { contentId } from './hash.ts'
 import { embeddedLyrics, toTrackTags } from './tags.ts'
 import {
@@ -32,12 +32,13 @@ export async function parseWithTimeout<T = undefined>(
   path: string,
   options: IOptions,
   timeoutMs: number,
-  alsoWithFd?: (fd: number, size: number) => T,
+  alsoWithFd?: (read: ReadAt, size: number) => T,
 ): Promise<{ meta: IAudioMetadata; extra: T | undefined }> {
   const tokenizer = new FileTokenizer(path, performance.now() + timeoutMs, timeoutMs)
   try {
     const meta = await parseFromTokenizer(tokenizer, options)
-    return { meta, extra: alsoWithFd?.(tokenizer.fd, tokenizer.fileInfo.size) }
+    const read: ReadAt = (target, position, length) => tokenizer.read(target, position, length)
+    return { meta, extra: alsoWithFd?.(read, tokenizer.fileInfo.size) }
   } finally {
     await tokenizer.close()
   }
@@ -99,7 +100,7 @@ export async function readTrackFile(file: FileRef, options: ScanOptions): Promis
       path,
       { duration: false },
       options.parseTimeoutMs,
-      fingerprintFd,
+      fingerprintOf,
     )
     // Counting frames is only worth it when the headers gave no duration (MP3 without a Xing
     // header, raw AAC): measured, that is a few files in a thousand.

@@ -6,7 +6,7 @@ import type { FileRef, ReadOutcome, ScanOptions } from './types.ts'
 // retiring a worker after a few thousand files hands back the memory parsing churns through.
 
 /** Files a worker reads before it is replaced by a fresh one. */
-const RETIRE_AFTER = 1500
+const RETIRE_AFTER = 3000
 /** Queued per worker, so a worker never waits for the next message. */
 const PER_WORKER = 4
 /** A worker whose file runs this much past the parse deadline is presumed stuck and terminated. */
