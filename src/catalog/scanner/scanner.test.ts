@@ -72,6 +72,28 @@ describe('a first scan of the demo library', () => {
     expect(detail.duration ?? 0).toBeWithin(5.5, 6.5)
   })
 
+  it('announces the scan as events a live channel can relay', async () => {
+    const seen: string[] = []
+    const changed: number[] = []
+    const off = [
+      cat.catalog.events.on('scan.started', () => seen.push('started')),
+      cat.catalog.events.on('scan.progress', (p) => seen.push(`progress:${p.phase}`)),
+      cat.catalog.events.on('tracks.changed', (c) => changed.push(...c.updated)),
+      cat.catalog.events.on('scan.finished', (s) => seen.push(`finished:${s.status}`)),
+    ]
+    await cat.rescan(true)
+    for (const stop of off) stop()
+    expect(seen[0]).toBe('started')
+    expect(seen).toContain('progress:sweeping')
+    expect(seen[seen.length - 1]).toBe('finished:done')
+    expect(changed.sort((a, b) => a - b)).toEqual(
+      cat.catalog
+        .listTracks({ limit: 500 })
+        .items.map((t) => t.id)
+        .sort((a, b) => a - b),
+    )
+  })
+
   it('reads nothing again when nothing changed', async () => {
     const again = await cat.rescan()
     expect(again).toMatchObject({

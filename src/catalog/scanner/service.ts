@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { desc, eq, ne } from 'drizzle-orm'
+import { desc, eq, lt, ne } from 'drizzle-orm'
 import { scans } from '../../db/schema/index.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { StatusBoard } from '../../lib/status.ts'
@@ -51,6 +51,7 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
 }
 
 const LOCK_RETRY_MS = 1000
+const KEEP_SCANS = 500
 
 /** One parser thread per core beyond the first (which writes the database), at least one, at most four. */
 function defaultWorkers(): number {
@@ -193,7 +194,10 @@ export function createScanner(deps: ScannerDeps) {
       // Running from the moment a request is taken (lock() says `waiting` if another process scans).
       state = 'running'
       const held = await lock()
-      if (!held) break
+      if (!held) {
+        state = 'idle'
+        break
+      }
       // The lock is ours, so a scan row still marked running belongs to a process that died.
       const resumed =
         db.update(scans).set({ status: 'interrupted' }).where(eq(scans.status, 'running')).returning().all()
@@ -230,6 +234,10 @@ export function createScanner(deps: ScannerDeps) {
       log?.({ ...summary }, 'scan finished')
       events.emit('scan.finished', summary)
       current = null
+      // The run history is for status and debugging; the watcher alone adds one row per change.
+      db.delete(scans)
+        .where(lt(scans.id, summary.scanId - KEEP_SCANS))
+        .run()
       for (const resolve of waiters) resolve(summary)
     }
   }
