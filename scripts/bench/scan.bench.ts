@@ -47,19 +47,22 @@ async function tonearmScan(music: string, data: string): Promise<{ filesPerSecon
   return { filesPerSecond: (done * 1000) / (row.finished_at - row.started_at), peakMb: peak }
 }
 
+/** One command over mpd's protocol: greeting line, command, then lines up to `OK` or `ACK …`. */
 function mpdCommand(socket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = connect({ path: socket })
     let text = ''
+    let greeted = false
     c.on('data', (d) => {
       text += d
-      if (/^OK MPD[^\n]*\n/.test(text) && !text.includes('sent')) {
-        text = text.replace(/^OK MPD[^\n]*\n/, '')
+      if (!greeted && text.includes('\n')) {
+        greeted = true
+        text = text.slice(text.indexOf('\n') + 1)
         c.write(`${command}\n`)
-        text += 'sent'
-      } else if (/(^|\n)(OK|ACK[^\n]*)\n$/.test(text.replace('sent', ''))) {
+      }
+      if (greeted && /(^|\n)(OK|ACK [^\n]*)\n$/.test(text)) {
         c.end()
-        resolve(text.replace('sent', ''))
+        resolve(text)
       }
     })
     c.on('error', reject)
