@@ -133,7 +133,7 @@ export function listAlbums(db: Db, q: AlbumQuery = {}): Page<AlbumSummary> {
   const sort = q.sort ?? 'name'
   const keys = SORTS[sort]
   const limit = limitOf(q.limit)
-  const cursor = decodeCursor(q.cursor, keys.length)
+  const cursor = decodeCursor(q.cursor, `albums:${sort}`, keys.length)
   if (q.yearFrom !== undefined && q.yearTo !== undefined && q.yearFrom > q.yearTo)
     throw invalid('yearFrom: must not be after yearTo', { field: 'yearFrom' })
   const filters: SQL[] = [visible(q.folderIds)]
@@ -154,7 +154,7 @@ export function listAlbums(db: Db, q: AlbumQuery = {}): Page<AlbumSummary> {
     db,
     rows.map((r) => r.id),
   )
-  return toPage(rows, limit, keys, (r) => summary(r, genres))
+  return toPage(`albums:${sort}`, rows, limit, keys, (r) => summary(r, genres))
 }
 
 export function getAlbum(db: Db, id: number, folderIds?: readonly number[]): AlbumDetail {

@@ -67,13 +67,13 @@ const summary = (r: Row): ArtistSummary => ({
 
 export function listArtists(db: Db, q: ArtistQuery = {}): Page<ArtistSummary> {
   const limit = limitOf(q.limit)
-  const cursor = decodeCursor(q.cursor, KEYS.length)
+  const cursor = decodeCursor(q.cursor, 'artists', KEYS.length)
   const filters: SQL[] = [visible(q.folderIds)]
   if (q.role === 'albumArtist') filters.push(sql`ar.album_count > 0`)
   const rows =
     db.all<Row>(sql`SELECT * FROM artists ar WHERE ${sql.join(filters, sql` AND `)} AND ${after(KEYS, cursor)}
     ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
-  return toPage(rows, limit, KEYS, summary)
+  return toPage('artists', rows, limit, KEYS, summary)
 }
 
 /** Every page of a list, for the bounded lists inside a detail view. */

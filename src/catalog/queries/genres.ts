@@ -34,7 +34,7 @@ const KEYS: SortKey<Row>[] = [
 
 export function listGenres(db: Db, q: PageRequest = {}): Page<GenreSummary> {
   const limit = limitOf(q.limit)
-  const cursor = decodeCursor(q.cursor, KEYS.length)
+  const cursor = decodeCursor(q.cursor, 'genres', KEYS.length)
   const present = sql`t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, q.folderIds)}`
   const rows = db.all<Row>(sql`SELECT g.id, g.name, g.norm_name,
       (SELECT count(*) FROM track_genres tg JOIN tracks t ON t.id = tg.track_id WHERE tg.genre_id = g.id AND ${present}) AS track_count,
@@ -43,7 +43,7 @@ export function listGenres(db: Db, q: PageRequest = {}): Page<GenreSummary> {
     WHERE EXISTS (SELECT 1 FROM track_genres tg JOIN tracks t ON t.id = tg.track_id WHERE tg.genre_id = g.id AND ${present})
       AND ${after(KEYS, cursor)}
     ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
-  return toPage(rows, limit, KEYS, (r) => ({
+  return toPage('genres', rows, limit, KEYS, (r) => ({
     id: r.id,
     name: r.name,
     albumCount: r.album_count,

@@ -28,11 +28,12 @@ export interface SortKey<R = never> {
   desc?: boolean
 }
 
-export function encodeCursor(values: KeyValue[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url')
+/** `list` names the list and its order, so a cursor from another one is refused, not misread. */
+export function encodeCursor(list: string, values: KeyValue[]): string {
+  return Buffer.from(JSON.stringify([list, ...values])).toString('base64url')
 }
 
-export function decodeCursor(cursor: string | undefined, length: number): KeyValue[] | null {
+export function decodeCursor(cursor: string | undefined, list: string, length: number): KeyValue[] | null {
   if (cursor === undefined || cursor === '') return null
   let values: unknown
   try {
@@ -42,13 +43,14 @@ export function decodeCursor(cursor: string | undefined, length: number): KeyVal
   }
   const ok =
     Array.isArray(values) &&
-    values.length === length &&
+    values.length === length + 1 &&
+    values[0] === list &&
     values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
   if (!ok)
     throw invalid('cursor: not a cursor this list returned (it may belong to another sort order)', {
       field: 'cursor',
     })
-  return values as KeyValue[]
+  return (values as KeyValue[]).slice(1)
 }
 
 export function limitOf(limit: number | undefined): number {
@@ -80,11 +82,26 @@ export function orderBy<R>(keys: SortKey<R>[]): SQL {
 }
 
 /** Cuts the extra row fetched to learn whether there is a next page, and encodes its cursor. */
-export function toPage<R, T>(rows: R[], limit: number, keys: SortKey<R>[], map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  list: string,
+  rows: R[],
+  limit: number,
+  keys: SortKey<R>[],
+  map: (row: R) => T,
+): Page<T> {
   const more = rows.length > limit
   const kept = more ? rows.slice(0, limit) : rows
   const last = kept[kept.length - 1]
-  return { items: kept.map(map), nextCursor: more && last ? encodeCursor(keys.map((k) => k.of(last))) : null }
+  return {
+    items: kept.map(map),
+    nextCursor:
+      more && last
+        ? encodeCursor(
+            list,
+            keys.map((k) => k.of(last)),
+          )
+        : null,
+  }
 }
 
 /** `t.folder_id IN (…)`, or true when no folder filter applies. */

@@ -41,12 +41,12 @@ const KEYS: SortKey<Row>[] = [{ expr: sql`id`, of: (r) => r.id }]
 
 export function listProblems(db: Db, q: PageRequest & { reason?: string } = {}): Page<ScanProblem> {
   const limit = limitOf(q.limit)
-  const cursor = decodeCursor(q.cursor, KEYS.length)
+  const cursor = decodeCursor(q.cursor, 'problems', KEYS.length)
   const reason = q.reason === undefined ? sql`1` : sql`reason = ${q.reason}`
   const rows =
     db.all<Row>(sql`SELECT * FROM scan_problems WHERE ${inFolders(sql`folder_id`, q.folderIds)} AND ${reason}
     AND ${after(KEYS, cursor)} ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
-  return toPage(rows, limit, KEYS, (r) => ({
+  return toPage('problems', rows, limit, KEYS, (r) => ({
     id: r.id,
     folderId: r.folder_id,
     path: r.dir === '' ? r.name : `${r.dir}/${r.name}`,

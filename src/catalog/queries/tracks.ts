@@ -121,9 +121,10 @@ function summary(r: Row): TrackSummary {
 }
 
 export function listTracks(db: Db, q: TrackQuery = {}): Page<TrackSummary> {
-  const keys = SORTS[q.sort ?? 'name']
+  const sort = q.sort ?? 'name'
+  const keys = SORTS[sort]
   const limit = limitOf(q.limit)
-  const cursor = decodeCursor(q.cursor, keys.length)
+  const cursor = decodeCursor(q.cursor, `tracks:${sort}`, keys.length)
   const filters: SQL[] = [visible(q.folderIds)]
   if (q.albumId !== undefined) filters.push(sql`t.album_id = ${q.albumId}`)
   if (q.artistId !== undefined)
@@ -134,7 +135,7 @@ export function listTracks(db: Db, q: TrackQuery = {}): Page<TrackSummary> {
   const rows =
     db.all<Row>(sql`SELECT * FROM (SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
     WHERE ${sql.join(filters, sql` AND `)}) WHERE ${after(keys, cursor)} ORDER BY ${orderBy(keys)} LIMIT ${limit + 1}`)
-  return toPage(rows, limit, keys, summary)
+  return toPage(`tracks:${sort}`, rows, limit, keys, summary)
 }
 
 export function listTracksOfAlbum(db: Db, albumId: number, folderIds?: readonly number[]): TrackSummary[] {
