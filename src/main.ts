@@ -173,7 +173,10 @@ function openCatalog(
     db: sqlite.db,
     dataDir: config.data,
     folders: () => listMusicFolders(sqlite.db),
-    scan: { artistSeparators: config.artistSeparators },
+    scan: {
+      artistSeparators: config.artistSeparators,
+      ...(config.scanWorkers > 0 ? { workers: config.scanWorkers } : {}),
+    },
     ...deps,
   })
 }

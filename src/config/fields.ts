@@ -89,6 +89,18 @@ export const fields = {
     default: 1,
     parse: toNumber,
   } satisfies Field<number>,
+  scanWorkers: {
+    flag: 'scan-workers',
+    env: 'TONEARM_SCAN_WORKERS',
+    help: 'threads that parse files during library scans (0: one per core beyond the first, at most 2; each adds ~30 MB)',
+    schema: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(16, 'must be at most 16'),
+    default: 0,
+    parse: toNumber,
+  } satisfies Field<number>,
   artistSeparators: {
     flag: 'artist-separators',
     env: 'TONEARM_ARTIST_SEPARATORS',
