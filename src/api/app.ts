@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { Accounts } from '../accounts/index.ts'
-import type { MusicFolder } from '../catalog/index.ts'
+import type { Catalog, MusicFolder } from '../catalog/index.ts'
 import type { Events } from '../events/index.ts'
 import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
@@ -45,7 +45,11 @@ const SECURITY_DEFAULTS = {
   setupFromAnyAddress: false,
 } satisfies SecurityOptions
 
+import { catalogRoutes } from './rest/catalog.ts'
+import { coverRoutes } from './rest/covers.ts'
 import { eventRoutes } from './rest/events.ts'
+import { validationHook } from './rest/router.ts'
+import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
 import { statsRoutes } from './rest/stats.ts'
 
@@ -57,6 +61,8 @@ export interface AppDeps {
   accounts: Accounts
   listFolders: () => MusicFolder[]
   security?: Partial<SecurityOptions>
+  /** Browse, covers and scan routes; an app without it serves only the system routes. */
+  catalog?: Catalog
   startedAt?: number
   /** The bundled web app; left out, the server is API-only (as in most in-process tests). */
   webAssets?: Map<string, WebAsset>
@@ -68,17 +74,7 @@ export function createApp(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now()
   const security: SecurityOptions = { ...SECURITY_DEFAULTS, ...deps.security }
   const { accounts } = deps
-  const app = new OpenAPIHono<AppEnv>({
-    // Schema failures become a 400 naming the first bad field, in the same problem shape as every error.
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const issue = result.error.issues[0]
-      const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined
-      const field = unknownKey ?? (issue?.path.join('.') || '(body)')
-      const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'invalid')
-      return problem(c, 400, 'invalid', `${field}: ${message}`, { field })
-    },
-  })
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
@@ -135,6 +131,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api', auditRoutes(accounts))
   app.route('/', setupPage(accounts, { anyAddress: security.setupFromAnyAddress }))
 
+  if (deps.catalog) {
+    app.route('/api', catalogRoutes(deps.catalog))
+    app.route('/api', coverRoutes(deps.catalog))
+    app.route('/api', scanRoutes(deps.catalog))
+  }
   if (deps.events) {
     app.route('/api', eventRoutes(deps.events))
     app.route('/api', statsRoutes(deps.events))

@@ -30,7 +30,11 @@ export function smokeSuite(
 
     beforeAll(async () => {
       data = tempDir()
-      server = await start(launcher, ['--data', data], { cwd: opts.cwd, timeoutMs: opts.startTimeoutMs })
+      server = await start(launcher, ['--data', data], {
+        cwd: opts.cwd,
+        timeoutMs: opts.startTimeoutMs,
+        admin: true,
+      })
     })
     afterAll(async () => {
       await server?.stop('SIGKILL')
@@ -65,6 +69,21 @@ export function smokeSuite(
         const body = await waitForHealth(server.url, libraryReady, 120_000)
         expect(body.components.audio?.status).toBe('ok')
         expect(audioFiles(join(data, 'demo-music')).length).toBeGreaterThanOrEqual(8)
+      })
+
+      // The scanner parses in a worker thread: a build that forgot its entry point fails here.
+      it('catalogs the demo library', async () => {
+        const body = await waitForHealth(
+          server.url,
+          (b) => b.components.scanner?.status !== undefined && b.components.scanner.status !== 'working',
+          120_000,
+        )
+        expect(body.components.scanner).toMatchObject({
+          status: 'ok',
+          lastScan: { status: 'done', problems: 0 },
+        })
+        const albums = (await (await server.api('/api/albums')).json()) as { items: unknown[] }
+        expect(albums.items.length).toBe(4)
       })
     }
 

@@ -1,0 +1,65 @@
+// The parts every command builds the same way from the configuration.
+import { join } from 'node:path'
+import type { Registry } from 'prom-client'
+import { type Accounts, createAccounts } from '../accounts/index.ts'
+import type { AudioEngine } from '../audio/index.ts'
+import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.ts'
+import type { Config } from '../config/index.ts'
+import type { Sqlite } from '../db/index.ts'
+import { loadOrCreateKey } from '../lib/keys.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { StatusBoard } from '../lib/status.ts'
+
+// The engine gets one worker more than the queue's background concurrency: the express slot that
+// lets a user waiting on play start at once while background ladders keep the other workers busy.
+export const engineOptions = (config: Config, logger: Logger) => ({
+  engine: config.engine,
+  ffmpegPath: config.ffmpegPath || undefined,
+  workers: config.audioWorkers + 1,
+  logger,
+})
+
+export const audioOptions = (
+  config: Config,
+  engine: AudioEngine,
+  deps: { sqlite: Sqlite; registry: Registry },
+  logger: Logger,
+) => ({
+  engine,
+  db: deps.sqlite.db,
+  cacheDir: join(config.data, 'cache', 'audio'),
+  cacheMaxBytes: config.audioCacheMb * 1024 * 1024,
+  registry: deps.registry,
+  concurrency: config.audioWorkers,
+  timing: { segmentSeconds: config.segmentSeconds, firstSegmentSeconds: config.firstSegmentSeconds },
+  rungsKbps: config.ladder,
+  gain: { targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 },
+  logger,
+})
+
+export const demoDir = (config: Config) => join(config.data, 'demo-music')
+
+export function openAccounts(config: Config, db: Parameters<typeof createAccounts>[0]['db']): Accounts {
+  return createAccounts({
+    db,
+    secretKey: loadOrCreateKey(config.data, 'subsonic'),
+    sessionDays: config.sessionDays,
+  })
+}
+
+export function openCatalog(
+  config: Config,
+  sqlite: Sqlite,
+  deps: { logger?: Logger; status?: StatusBoard; engine?: () => AudioEngine | undefined },
+): Catalog {
+  return createCatalog({
+    db: sqlite.db,
+    dataDir: config.data,
+    folders: () => listMusicFolders(sqlite.db),
+    scan: {
+      artistSeparators: config.artistSeparators,
+      ...(config.scanWorkers > 0 ? { workers: config.scanWorkers } : {}),
+    },
+    ...deps,
+  })
+}
