@@ -2,5 +2,6 @@
 // writes the migration and refreshes the embedded copy the server applies at start.
 
 export * from './accounts.ts'
+export * from './devices.ts'
 export * from './folders.ts'
 export * from './meta.ts'
