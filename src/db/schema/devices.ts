@@ -49,7 +49,5 @@ export const playbackStates = sqliteTable('playback_states', {
   volume: integer('volume').notNull(),
   repeat: text('repeat', { enum: ['off', 'all', 'one'] }).notNull(),
   changedBy: text('changed_by'),
-  changedAt: integer('changed_at')
-    .notNull()
-    .default(sql`(unixepoch('subsec') * 1000)`),
+  changedAt: integer('changed_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 })
