@@ -90,7 +90,7 @@ export function createDevices(deps: DevicesDeps): Devices {
   function list(userId: number): Device[] {
     const active = playback.current(userId).activeDeviceId
     const t = now()
-    return store.listDevices(userId).map((d) => {
+    const all = store.listDevices(userId).map((d) => {
       const live = registry.get(userId, d.id)
       return {
         id: d.id,
@@ -103,6 +103,10 @@ export function createDevices(deps: DevicesDeps): Devices {
         lastSeenAt: live ? t : d.lastSeenAt,
       }
     })
+    // Connected first, then most recently seen, then by name: a stable order for lists.
+    return all.sort(
+      (x, y) => +y.online - +x.online || y.lastSeenAt - x.lastSeenAt || x.name.localeCompare(y.name),
+    )
   }
 
   const announce = (userId: number, except?: LiveSession) =>
