@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises'
 import { type Accounts, createAccounts } from './accounts/index.ts'
 import { createApp } from './api/app.ts'
 import { createMetrics } from './api/metrics.ts'
+import { socketTransport } from './api/ws/sockets.ts'
 import { type AudioEngine, createAudioEngine } from './audio/index.ts'
 import { listMusicFolders, syncMusicFolders } from './catalog/index.ts'
 import { type ParsedArgs, parseCommandLine } from './cli/args.ts'
@@ -14,6 +15,7 @@ import { runUserCommand, type UserCommandIO } from './cli/user-command.ts'
 import { type Config, checkConfig, checkDataDir, describeConfig, loadConfig } from './config/index.ts'
 import { acquireServerLock, backup, openDatabase } from './db/index.ts'
 import { generateDemoLibrary } from './demo/index.ts'
+import { createDevices, createHub, type LiveTopics } from './devices/index.ts'
 import { DomainError } from './lib/errors.ts'
 import { loadOrCreateKey } from './lib/keys.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
@@ -43,6 +45,15 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   }
   accounts.watch()
 
+  // The live-update hub: the devices domain publishes now-playing; the scanner, catalog and
+  // playlists publish their changes here too once they exist.
+  const hub = createHub<LiveTopics>((err) => logger.error({ err }, 'a live-update subscriber failed'))
+  const devices = createDevices({
+    db: sqlite.db,
+    hub,
+    onError: (err) => logger.error({ err }, 'devices: delivering to a device failed'),
+  })
+
   const metrics = createMetrics()
   const app = createApp({
     version: VERSION,
@@ -50,14 +61,20 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     metrics,
     status,
     accounts,
+    devices,
     listFolders: () => listMusicFolders(sqlite.db),
     security: config,
     webAssets: await loadWebAssets(),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
-    server = await serveHttp(app.fetch, { port: config.port, host: config.host })
+    server = await serveHttp(app.fetch, {
+      port: config.port,
+      host: config.host,
+      websocket: { ...socketTransport(), onError: (err) => logger.error({ err }, 'device channel failed') },
+    })
   } catch (err) {
+    devices.close()
     sqlite.close()
     lock.release()
     const code = (err as NodeJS.ErrnoException).code
@@ -103,6 +120,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     // interrupted generation is simply redone at the next start.
     await Promise.race([background.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
     await engine?.close()
+    devices.close()
     accounts.close()
     sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     sqlite.close()

@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { Accounts } from '../accounts/index.ts'
 import type { MusicFolder } from '../catalog/index.ts'
+import type { Devices } from '../devices/index.ts'
 import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
@@ -16,6 +17,7 @@ import { setupPage } from './pages/setup-page.ts'
 import { errorToResponse, problem } from './problem.ts'
 import { auditRoutes } from './rest/audit.ts'
 import { authRoutes } from './rest/auth.ts'
+import { deviceRoutes } from './rest/devices.ts'
 import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
@@ -24,6 +26,9 @@ import { tokenRoutes } from './rest/tokens.ts'
 import { userRoutes } from './rest/users.ts'
 import { corsFor, limitBody, securityHeaders } from './security.ts'
 import { webappRoutes } from './webapp.ts'
+import type { SocketLimits } from './ws/connection.ts'
+import { socketRoutes } from './ws/route.ts'
+import { createSockets } from './ws/sockets.ts'
 
 /** The security settings of the configuration (see src/config/fields.ts for what each means). */
 export interface SecurityOptions {
@@ -50,11 +55,14 @@ export interface AppDeps {
   metrics: Metrics
   status: StatusBoard
   accounts: Accounts
+  devices: Devices
   listFolders: () => MusicFolder[]
   security?: Partial<SecurityOptions>
   startedAt?: number
   /** The bundled web app; left out, the server is API-only (as in most in-process tests). */
   webAssets?: Map<string, WebAsset>
+  /** Limits of the device channel (frame size, rate, heartbeat); defaults in src/api/ws/sockets.ts. */
+  sockets?: Partial<SocketLimits>
 }
 
 export function createApp(deps: AppDeps) {
@@ -126,6 +134,14 @@ export function createApp(deps: AppDeps) {
   app.route('/api', tokenRoutes(accounts))
   app.route('/api', meRoutes(accounts, deps.listFolders))
   app.route('/api', auditRoutes(accounts))
+  app.route('/api', deviceRoutes(deps.devices))
+  const sockets = createSockets({
+    devices: deps.devices,
+    log: deps.logger,
+    metrics: deps.metrics,
+    limits: deps.sockets,
+  })
+  app.route('/api', socketRoutes(sockets, accounts))
   app.route('/', setupPage(accounts, { anyAddress: security.setupFromAnyAddress }))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

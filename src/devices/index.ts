@@ -7,6 +7,7 @@ export { createDevices, type DeviceSession, type Devices, type DevicesDeps } fro
 export { type Audience, createHub, type Hub, inAudience, type Listener } from './hub.ts'
 export type { KnownTracks, Origin } from './playback.ts'
 export {
+  audioReportSchema,
   COMMAND_ACTIONS,
   type Command,
   type CommandAction,
