@@ -32,7 +32,10 @@ const track = async (s: Promise<TestSocket>) => {
 
 describe('device channel: who may connect', () => {
   it('refuses an upgrade without credentials, or with a wrong token, as a 401 problem', async () => {
-    for (const headers of [{}, { authorization: 'Bearer tnr_s_not-a-real-token' }]) {
+    for (const headers of [{}, { authorization: 'Bearer tnr_s_not-a-real-token' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await rawUpgrade(url, headers)
       expect(res.status).toBe(401)
       expect(JSON.parse(res.body)).toMatchObject({ code: 'unauthorized' })
