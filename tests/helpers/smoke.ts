@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { connect, rawUpgrade } from '../../src/api/ws/testing.ts'
 import {
   type Launcher,
   libraryReady,
@@ -19,6 +20,8 @@ function audioFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => AUDIO.test(f))
 }
 
+const SMOKE_PASSWORD = 'smoke-test-password'
+
 // The same checks for every way Tonearm ships: from source, compiled, Node bundle, arm64 under qemu.
 export function smokeSuite(
   launcher: Launcher,
@@ -30,7 +33,11 @@ export function smokeSuite(
 
     beforeAll(async () => {
       data = tempDir()
-      server = await start(launcher, ['--data', data], { cwd: opts.cwd, timeoutMs: opts.startTimeoutMs })
+      server = await start(launcher, ['--data', data], {
+        cwd: opts.cwd,
+        timeoutMs: opts.startTimeoutMs,
+        env: { TONEARM_ADMIN_PASSWORD: SMOKE_PASSWORD },
+      })
     })
     afterAll(async () => {
       await server?.stop('SIGKILL')
@@ -58,6 +65,26 @@ export function smokeSuite(
       const js = await fetch(`${server.url}${script}`)
       expect(js.status).toBe(200)
       expect(js.headers.get('content-type')).toContain('javascript')
+    })
+
+    // Bun serves WebSockets natively, the Node bundle through the `ws` package: both must speak.
+    it('opens the device channel over a WebSocket and says hello', async () => {
+      expect((await rawUpgrade(server.url)).status).toBe(401)
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: SMOKE_PASSWORD }),
+      })
+      const { token } = (await login.json()) as { token: string }
+      const socket = await connect(server.url, { protocols: ['tonearm.v1', `tonearm.bearer.${token}`] })
+      expect(socket.ws.protocol).toBe('tonearm.v1')
+      expect(await socket.next('hello', () => true, { timeoutMs: 10_000 })).toMatchObject({
+        protocol: 1,
+        user: { username: 'admin' },
+      })
+      const device = { id: crypto.randomUUID(), name: 'smoke', kind: 'other', capabilities: ['audio'] }
+      expect((await socket.ask({ type: 'register', device }, 10_000)).type).toBe('registered')
+      socket.close()
     })
 
     if (opts.demo !== false) {
