@@ -2,7 +2,7 @@
 // session cookie, syncs its clock, registers as a device on the device channel and plays the
 // state it is given through an <audio> element. It is served, with a generated WAV, by a small
 // fetch handler in front of the real app on the same origin — the way the web player will run.
-import { createApp } from '../../src/api/app.ts'
+import type { createApp } from '../../src/api/app.ts'
 import { type TestApp, testApp } from '../../src/api/testing.ts'
 import { socketTransport } from '../../src/api/ws/sockets.ts'
 import { demoAlbums } from '../../src/demo/index.ts'
@@ -79,7 +79,7 @@ window.command = (action, args) => send({ type: 'command', action, baseVersion: 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>device</title></head>
 <body><audio preload="auto"></audio><script>${DEVICE_SCRIPT}</script></body></html>`
 
-function wavResponse(req: Request, bytes: Uint8Array): Response {
+function wavResponse(req: Request, bytes: Uint8Array<ArrayBuffer>): Response {
   const headers = { 'content-type': 'audio/wav', 'accept-ranges': 'bytes' }
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.get('range') ?? '')
   if (!m) return new Response(bytes, { headers })
@@ -105,7 +105,7 @@ export async function startDeviceRig(): Promise<DeviceRig> {
   const user = await t.user('listener')
   const music = demoAlbums[0]?.discs[0]?.[0]?.music
   if (!music) throw new Error('the demo catalog has no first track')
-  const wav = renderTrackWav(music, 40)
+  const wav = new Uint8Array(renderTrackWav(music, 40))
   const app: ReturnType<typeof createApp> = t.app
   const server = await serveHttp(
     (req, info) => {

@@ -35,7 +35,11 @@ async function openDevice(browser: Browser, rig: DeviceRig, name: string) {
   return { page, id }
 }
 
-export async function measureHandoff(browser: Browser, rig: DeviceRig, playMs = 2500): Promise<HandoffResult> {
+export async function measureHandoff(
+  browser: Browser,
+  rig: DeviceRig,
+  playMs = 2500,
+): Promise<HandoffResult> {
   // Sign in once for the browser: the pages share its cookie, as two tabs of one browser would.
   if (browser.contexts().length === 0) {
     const context = await browser.newContext()
@@ -59,7 +63,9 @@ export async function measureHandoff(browser: Browser, rig: DeviceRig, playMs = 
       { timeout: 15_000 },
     )
     await b.page.evaluate((target) => {
-      ;(window as unknown as { command: (a: string, x: object) => void }).command('transfer', { deviceId: target })
+      ;(window as unknown as { command: (a: string, x: object) => void }).command('transfer', {
+        deviceId: target,
+      })
     }, b.id)
     await b.page.waitForFunction(() =>
       (window as unknown as { deviceLog: LogEntry[] }).deviceLog.some((e) => e.kind === 'started'),
