@@ -61,8 +61,9 @@ export function socketRoutes(sockets: Sockets, accounts: Accounts) {
       throw invalid(
         'not a valid WebSocket upgrade (Sec-WebSocket-Key and Sec-WebSocket-Version: 13 are needed)',
       )
-    // The runtime has answered 101 and ignores this response.
-    return c.body(null, 101 as never)
+    // The runtime has already answered 101 and ignores this response; it exists because a handler
+    // must return one, and 200 because Node's Response refuses a 1xx status.
+    return c.body(null, 200 as never)
   })
 }
 
