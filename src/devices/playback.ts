@@ -183,7 +183,8 @@ export function createPlayback(deps: PlaybackDeps) {
         const refined = {
           ...s,
           positionMs: r.positionMs,
-          observedAt: Math.min(Math.max(r.at, t - 10_000), t),
+          // Never in the future, nor older than a stale report could honestly be.
+          observedAt: Math.round(Math.min(Math.max(r.at, t - 10_000), t)),
         }
         store.saveState(userId, refined)
         states.set(userId, refined)

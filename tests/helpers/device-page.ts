@@ -2,7 +2,6 @@
 // session cookie, syncs its clock, registers as a device on the device channel and plays the
 // state it is given through an <audio> element. It is served, with a generated WAV, by a small
 // fetch handler in front of the real app on the same origin — the way the web player will run.
-import type { createApp } from '../../src/api/app.ts'
 import { type TestApp, testApp } from '../../src/api/testing.ts'
 import { socketTransport } from '../../src/api/ws/sockets.ts'
 import { demoAlbums } from '../../src/demo/index.ts'
@@ -106,13 +105,12 @@ export async function startDeviceRig(): Promise<DeviceRig> {
   const music = demoAlbums[0]?.discs[0]?.[0]?.music
   if (!music) throw new Error('the demo catalog has no first track')
   const wav = new Uint8Array(renderTrackWav(music, 40))
-  const app: ReturnType<typeof createApp> = t.app
   const server = await serveHttp(
     (req, info) => {
       const path = new URL(req.url).pathname
       if (path === '/device') return new Response(PAGE, { headers: { 'content-type': 'text/html' } })
       if (path.startsWith('/audio/')) return wavResponse(req, wav)
-      return app.fetch(req, info)
+      return t.app.fetch(req, info)
     },
     { port: 0, host: '127.0.0.1', websocket: socketTransport() },
   )
