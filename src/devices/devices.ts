@@ -18,6 +18,8 @@ import type {
   SavePlayQueue,
 } from './types.ts'
 
+const ANNOUNCE_DELAY_MS = 50
+
 export interface DevicesDeps {
   db: Db
   hub: LiveHub
@@ -109,8 +111,22 @@ export function createDevices(deps: DevicesDeps): Devices {
     )
   }
 
-  const announce = (userId: number, except?: LiveSession) =>
-    registry.broadcast(userId, { type: 'devices', devices: list(userId) }, except)
+  // Device lists are announced a moment after a change, once per burst: when a whole household
+  // reconnects after a restart, each device would otherwise send every other one a fresh list.
+  const announcing = new Map<number, ReturnType<typeof setTimeout>>()
+  function announce(userId: number): void {
+    if (closed || announcing.has(userId)) return
+    const timer = setTimeout(() => {
+      announcing.delete(userId)
+      try {
+        if (!closed) registry.broadcast(userId, { type: 'devices', devices: list(userId) })
+      } catch (err) {
+        onError(err)
+      }
+    }, ANNOUNCE_DELAY_MS)
+    timer.unref?.()
+    announcing.set(userId, timer)
+  }
 
   function sessionFor(live: LiveSession): DeviceSession {
     const { userId, device } = live
@@ -170,9 +186,8 @@ export function createDevices(deps: DevicesDeps): Devices {
       store.pruneDevices(userId, LIMITS.storedDevices, spare)
       usernames.set(userId, meta.username)
       playback.deviceOnline(userId, info.id)
-      const devices = list(userId)
-      registry.broadcast(userId, { type: 'devices', devices }, live)
-      return { session: sessionFor(live), state: playback.current(userId), devices }
+      announce(userId)
+      return { session: sessionFor(live), state: playback.current(userId), devices: list(userId) }
     },
     list,
     forget(userId, deviceId) {
@@ -195,6 +210,8 @@ export function createDevices(deps: DevicesDeps): Devices {
     close() {
       if (closed) return
       closed = true
+      for (const timer of announcing.values()) clearTimeout(timer)
+      announcing.clear()
       store.touch(
         [...registry.all()].map((s) => s.device.id),
         now(),

@@ -27,7 +27,8 @@ export const SOCKET_LIMITS: SocketLimits = {
 
 /** What the platform seam enforces below the application: a hard frame cap and a slow-reader cap. */
 export function socketTransport(limits: SocketLimits = SOCKET_LIMITS): Omit<SocketOptions, 'onError'> {
-  return { maxPayloadBytes: 4 * limits.maxFrameBytes, maxBufferedBytes: 4 * 1024 * 1024 }
+  // A megabyte queued is dozens of full states: a peer that far behind is not reading any more.
+  return { maxPayloadBytes: 4 * limits.maxFrameBytes, maxBufferedBytes: 1024 * 1024 }
 }
 
 export interface Sockets {
