@@ -187,13 +187,15 @@ export function openConnection(ctx: SocketContext, peer: SocketPeer, auth: Conne
         peer.terminate()
         return
       }
-      Promise.resolve(auth.refresh()).then(
-        (p) => {
-          if (p) principal = p
-          else end(CLOSE.credentialsEnded, 'the session or token this connection used has ended')
-        },
-        (err) => ctx.log.error({ err }, 'device channel: re-checking credentials failed'),
-      )
+      Promise.resolve()
+        .then(() => auth.refresh())
+        .then(
+          (p) => {
+            if (p) principal = p
+            else end(CLOSE.credentialsEnded, 'the session or token this connection used has ended')
+          },
+          (err) => ctx.log.error({ err }, 'device channel: re-checking credentials failed'),
+        )
       peer.ping()
     },
   }

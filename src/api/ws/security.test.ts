@@ -15,7 +15,7 @@ const bearer = (u: { token: string }) => ({ headers: { authorization: `Bearer ${
 
 beforeAll(async () => {
   // A fast heartbeat so revocation and dead peers show within a fraction of a second.
-  t = await testApp({}, { sockets: { heartbeatMs: 100, connectionsPerUser: 8 } })
+  t = await testApp({}, { sockets: { heartbeatMs: 250, connectionsPerUser: 8 } })
   url = (await t.listen()).url
   anna = await t.user('anna')
   ben = await t.user('ben')

@@ -68,9 +68,17 @@ export function createSockets(deps: {
     },
   }
 
+  // A timer callback that throws would take the process down: one bad connection is logged and
+  // the others still get their ping.
   function beat(): void {
     const t = Date.now()
-    for (const conn of conns) conn.heartbeat(t)
+    for (const conn of conns) {
+      try {
+        conn.heartbeat(t)
+      } catch (err) {
+        deps.log.error({ err }, 'device channel: heartbeat failed')
+      }
+    }
   }
 
   return {
