@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { Accounts } from '../accounts/index.ts'
 import type { Catalog, MusicFolder } from '../catalog/index.ts'
+import type { Devices } from '../devices/index.ts'
 import type { Events } from '../events/index.ts'
 import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
@@ -17,6 +18,7 @@ import { setupPage } from './pages/setup-page.ts'
 import { errorToResponse, problem } from './problem.ts'
 import { auditRoutes } from './rest/audit.ts'
 import { authRoutes } from './rest/auth.ts'
+import { deviceRoutes } from './rest/devices.ts'
 import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
@@ -25,6 +27,9 @@ import { tokenRoutes } from './rest/tokens.ts'
 import { userRoutes } from './rest/users.ts'
 import { corsFor, limitBody, securityHeaders } from './security.ts'
 import { webappRoutes } from './webapp.ts'
+import type { SocketLimits } from './ws/connection.ts'
+import { socketRoutes } from './ws/route.ts'
+import { createSockets } from './ws/sockets.ts'
 
 /** The security settings of the configuration (see src/config/fields.ts for what each means). */
 export interface SecurityOptions {
@@ -59,6 +64,7 @@ export interface AppDeps {
   metrics: Metrics
   status: StatusBoard
   accounts: Accounts
+  devices: Devices
   listFolders: () => MusicFolder[]
   security?: Partial<SecurityOptions>
   /** Browse, covers and scan routes; an app without it serves only the system routes. */
@@ -68,6 +74,8 @@ export interface AppDeps {
   webAssets?: Map<string, WebAsset>
   /** Listening events, statistics and scrobbling; absent in apps built for other tests. */
   events?: Events
+  /** Limits of the device channel (frame size, rate, heartbeat); defaults in src/api/ws/sockets.ts. */
+  sockets?: Partial<SocketLimits>
 }
 
 export function createApp(deps: AppDeps) {
@@ -129,6 +137,14 @@ export function createApp(deps: AppDeps) {
   app.route('/api', tokenRoutes(accounts))
   app.route('/api', meRoutes(accounts, deps.listFolders))
   app.route('/api', auditRoutes(accounts))
+  app.route('/api', deviceRoutes(deps.devices))
+  const sockets = createSockets({
+    devices: deps.devices,
+    log: deps.logger,
+    metrics: deps.metrics,
+    limits: deps.sockets,
+  })
+  app.route('/api', socketRoutes(sockets, accounts))
   app.route('/', setupPage(accounts, { anyAddress: security.setupFromAnyAddress }))
 
   if (deps.catalog) {

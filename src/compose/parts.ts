@@ -6,6 +6,8 @@ import type { AudioEngine } from '../audio/index.ts'
 import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.ts'
 import type { Config } from '../config/index.ts'
 import type { Sqlite } from '../db/index.ts'
+import type { IngestEvents, LiveHub } from '../devices/index.ts'
+import type { EventInput, Events } from '../events/index.ts'
 import { loadOrCreateKey } from '../lib/keys.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
@@ -61,5 +63,33 @@ export function openCatalog(
       ...(config.scanWorkers > 0 ? { workers: config.scanWorkers } : {}),
     },
     ...deps,
+  })
+}
+
+// A device's buffered listening, in the events log's own shape: its id is the event id (so a
+// replayed buffer is recognised), its clock time the client time, and the device that delivered
+// it is the one that heard it.
+export function deviceEventsInto(events: Events): IngestEvents {
+  return (userId, batch) =>
+    events.ingest(
+      userId,
+      batch.map(({ id, at, trackId, ...rest }) => ({
+        ...rest,
+        eventId: id,
+        clientTime: at,
+        ...(trackId === undefined ? {} : { trackId: String(trackId) }),
+      })) as unknown as EventInput[],
+      'device',
+    )
+}
+
+// Scans and the library changes they make reach every subscribed device as live updates.
+export function publishCatalogChanges(catalog: Catalog, hub: LiveHub): void {
+  catalog.events.on('scan.progress', (p) =>
+    hub.publish('scan', { status: 'running', phase: p.phase, done: p.done, total: p.total }),
+  )
+  catalog.events.on('scan.finished', (s) => {
+    hub.publish('scan', { status: s.status === 'done' ? 'done' : 'failed', done: s.done, total: s.total })
+    hub.publish('library', { added: s.added, changed: s.updated, removed: s.removed })
   })
 }

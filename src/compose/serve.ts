@@ -5,11 +5,13 @@ import type { Registry } from 'prom-client'
 import { createApp } from '../api/app.ts'
 import { createMetrics } from '../api/metrics.ts'
 import { registerScanMetrics } from '../api/scan-metrics.ts'
+import { socketTransport } from '../api/ws/sockets.ts'
 import { type AudioEngine, type AudioService, createAudioEngine, createAudioService } from '../audio/index.ts'
 import { type LibraryWatcher, listMusicFolders, syncMusicFolders } from '../catalog/index.ts'
 import { type Config, checkConfig, describeConfig, type loadConfig } from '../config/index.ts'
 import { acquireServerLock, openDatabase, type Sqlite } from '../db/index.ts'
 import { generateDemoLibrary } from '../demo/index.ts'
+import { createDevices, createHub, type LiveTopics } from '../devices/index.ts'
 import { createEvents } from '../events/index.ts'
 import { DomainError } from '../lib/errors.ts'
 import { createLogger, type Logger } from '../lib/logger.ts'
@@ -18,7 +20,15 @@ import { serveHttp } from '../platform/serve.ts'
 import { VERSION } from '../version.ts'
 import { loadWebAssets } from '../webapp/index.ts'
 
-import { audioOptions, demoDir, engineOptions, openAccounts, openCatalog } from './parts.ts'
+import {
+  audioOptions,
+  demoDir,
+  deviceEventsInto,
+  engineOptions,
+  openAccounts,
+  openCatalog,
+  publishCatalogChanges,
+} from './parts.ts'
 
 export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
   const { config } = loaded
@@ -54,6 +64,15 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     config,
     version: VERSION,
   })
+  // The live-update hub: the devices domain publishes now-playing, the catalog its scans.
+  const hub = createHub<LiveTopics>((err) => logger.error({ err }, 'a live-update subscriber failed'))
+  publishCatalogChanges(catalog, hub)
+  const devices = createDevices({
+    db: sqlite.db,
+    hub,
+    ingestEvents: deviceEventsInto(events),
+    onError: (err) => logger.error({ err }, 'devices: delivering to a device failed'),
+  })
   const app = createApp({
     version: VERSION,
     logger,
@@ -65,11 +84,17 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     webAssets: await loadWebAssets(),
     events,
     catalog,
+    devices,
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
-    server = await serveHttp(app.fetch, { port: config.port, host: config.host })
+    server = await serveHttp(app.fetch, {
+      port: config.port,
+      host: config.host,
+      websocket: { ...socketTransport(), onError: (err) => logger.error({ err }, 'device channel failed') },
+    })
   } catch (err) {
+    devices.close()
     sqlite.close()
     lock.release()
     const code = (err as NodeJS.ErrnoException).code
@@ -135,6 +160,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     await catalog.scanner.close()
     await audio?.close()
     await engine?.close()
+    devices.close()
     accounts.close()
     sqlite.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     sqlite.close()
