@@ -7,7 +7,7 @@ import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.
 import type { Config } from '../config/index.ts'
 import type { Sqlite } from '../db/index.ts'
 import type { IngestEvents, LiveHub } from '../devices/index.ts'
-import type { EventInput, Events } from '../events/index.ts'
+import { type Events, parseBatch } from '../events/index.ts'
 import { loadOrCreateKey } from '../lib/keys.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
@@ -70,17 +70,20 @@ export function openCatalog(
 // replayed buffer is recognised), its clock time the client time, and the device that delivered
 // it is the one that heard it.
 export function deviceEventsInto(events: Events): IngestEvents {
-  return (userId, batch) =>
-    events.ingest(
-      userId,
-      batch.map(({ id, at, trackId, ...rest }) => ({
+  return (userId, batch) => {
+    // The same all-or-nothing validation POST /api/events applies, with every bad field named
+    // (the batch's client-facing source field only admits web/api; the log records 'device').
+    const { events: checked } = parseBatch({
+      source: 'api',
+      events: batch.map(({ id, at, trackId, ...rest }) => ({
         ...rest,
         eventId: id,
         clientTime: at,
         ...(trackId === undefined ? {} : { trackId: String(trackId) }),
-      })) as unknown as EventInput[],
-      'device',
-    )
+      })),
+    })
+    return events.ingest(userId, checked, 'device')
+  }
 }
 
 // Scans and the library changes they make reach every subscribed device as live updates.
