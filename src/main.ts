@@ -22,6 +22,7 @@ import { loadOrCreateKey } from './lib/keys.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from './lib/status.ts'
 import { serveHttp } from './platform/serve.ts'
+import { openStreaming } from './stream/index.ts'
 import { VERSION } from './version.ts'
 import { loadWebAssets } from './webapp/index.ts'
 
@@ -58,6 +59,16 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     config,
     version: VERSION,
   })
+  let engine: AudioEngine | undefined
+  let audio: AudioService | undefined
+  const streaming = openStreaming(config.data, {
+    audio: () => audio,
+    // The catalog (another branch) resolves track ids to files and folders; until it is wired in,
+    // every track id is unknown.
+    resolveTrack: () => null,
+    access: (userId) => accounts.auth.signedUrlPrincipal(userId),
+    version: VERSION,
+  })
   const app = createApp({
     version: VERSION,
     logger,
@@ -68,6 +79,7 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     security: config,
     webAssets: await loadWebAssets(),
     events,
+    streaming,
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
@@ -99,8 +111,6 @@ async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
     'listening',
   )
 
-  let engine: AudioEngine | undefined
-  let audio: AudioService | undefined
   const background = startAudio(config, logger, status, { sqlite, registry: metrics.registry }).then(
     (started) => {
       engine = started?.engine

@@ -7,6 +7,7 @@ import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { runtimeName } from '../platform/runtime.ts'
+import type { Streaming } from '../stream/index.ts'
 import type { WebAsset } from '../webapp/index.ts'
 import { clientInfo } from './client.ts'
 import type { AppEnv } from './context.ts'
@@ -20,6 +21,8 @@ import { authRoutes } from './rest/auth.ts'
 import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
+import { mediaRoutes } from './rest/media.ts'
+import { playRoutes } from './rest/play.ts'
 import { setupRoutes } from './rest/setup.ts'
 import { tokenRoutes } from './rest/tokens.ts'
 import { userRoutes } from './rest/users.ts'
@@ -62,6 +65,8 @@ export interface AppDeps {
   webAssets?: Map<string, WebAsset>
   /** Listening events, statistics and scrobbling; absent in apps built for other tests. */
   events?: Events
+  /** The play call and the signed media routes; absent in apps built for other tests. */
+  streaming?: Streaming
 }
 
 export function createApp(deps: AppDeps) {
@@ -139,6 +144,10 @@ export function createApp(deps: AppDeps) {
     app.route('/api', eventRoutes(deps.events))
     app.route('/api', statsRoutes(deps.events))
     app.route('/api', scrobblerRoutes(deps.events))
+  }
+  if (deps.streaming) {
+    app.route('/api', playRoutes(deps.streaming))
+    app.route('/api', mediaRoutes(deps.streaming))
   }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

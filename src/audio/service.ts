@@ -173,6 +173,12 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return file
   }
 
+  /** A single-file rendition if it is cached already, without producing it (a cold one is streamed instead). */
+  async function cachedRendition(source: Source, profileId: string): Promise<CachedFile | undefined> {
+    const info = await describeSource(source)
+    return cache.get(fileKey(info, profileOf(profileId, 'files')))
+  }
+
   /**
    * A single-file rendition from `offsetSeconds` on (Subsonic's timeOffset, a progressive seek),
    * streamed while ffmpeg encodes so the first bytes go out at once; cancelling the stream (the
@@ -268,6 +274,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     getInit,
     getSegment,
     getRendition,
+    cachedRendition,
     transcodeFrom,
     enqueueLadder,
     loudness,
