@@ -123,7 +123,7 @@ describe('POST /api/tracks/:id/prefetch', () => {
     await f.addTrack(3, { seconds: 14, folderId: 1 })
     const res = await f.call('POST', '/api/tracks/3/prefetch', { token: anna.token })
     expect(res.status).toBe(202)
-    const body = (await res.json()) as { rung: string; segments: number[] }
+    const body = (await res.json()) as { trackId: number; rung: string; segments: number[] }
     expect(body).toEqual({ trackId: 3, rung: 'aac-160', segments: [0, 1, 2, 3] })
     const source = { id: '3', path: f.tracks.get(3)?.path as string }
     const deadline = Date.now() + 30_000
