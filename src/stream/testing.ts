@@ -11,7 +11,15 @@ import {
   DEFAULT_GAIN,
 } from '../audio/index.ts'
 import { makeFixture } from '../audio/testing/fixtures.ts'
-import { createStreaming, loadMediaKeys, type StreamTrack, type UrlPolicy } from './index.ts'
+import {
+  createStreaming,
+  DEFAULT_URL_POLICY,
+  loadMediaKeys,
+  type MediaKeys,
+  type StreamTrack,
+  type UrlPolicy,
+} from './index.ts'
+import { mediaUrls } from './urls.ts'
 
 export interface StreamingFixture extends TestApp {
   engine: AudioEngine
@@ -23,6 +31,8 @@ export interface StreamingFixture extends TestApp {
     id: number,
     opts: { seconds: number; folderId?: number; name?: string; lavfi?: string },
   ): Promise<StreamTrack>
+  /** Signed media URLs of a track for a user, made as the play call makes them but without its cache warming. */
+  urls(userId: number, trackId: number): ReturnType<typeof mediaUrls>
   /** GET (or another method) of an absolute or path-only URL through the app, without credentials. */
   fetch(url: string, init?: RequestInit): Promise<Response>
 }
@@ -38,12 +48,14 @@ export async function streamingFixture(
   const tracks = new Map<number, StreamTrack>()
   let audio: AudioService | undefined
   let streaming!: ReturnType<typeof createStreaming>
+  let keys!: MediaKeys
   const t = await testApp({}, (f) => {
+    keys = loadMediaKeys(f.dir, { graceMs: 7 * 3600_000, now: f.clock.now() })
     streaming = createStreaming({
       audio: () => audio,
       resolveTrack: (id) => tracks.get(id) ?? null,
       access: (userId) => f.accounts.auth.signedUrlPrincipal(userId),
-      keys: loadMediaKeys(f.dir, { graceMs: 7 * 3600_000, now: f.clock.now() }),
+      keys,
       version: 'test',
       urls: opts.urls,
       now: f.clock.now,
@@ -77,6 +89,8 @@ export async function streamingFixture(
       tracks.set(id, track)
       return track
     },
+    urls: (userId, trackId) =>
+      mediaUrls(keys, opts.urls ?? DEFAULT_URL_POLICY, userId, trackId, t.clock.now()),
     fetch: (url, init) =>
       Promise.resolve(
         t.app.request(new URL(url, 'http://localhost').href, init, { remoteAddress: '127.0.0.1' }),
