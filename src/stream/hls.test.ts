@@ -109,8 +109,8 @@ async function decodeRung(trackId: number, kbps: number, order: (n: number) => n
     path,
     Buffer.concat([init, ...Array.from({ length: n }, (_, i) => segments.get(i) as Uint8Array)]),
   )
-  let at = 0
-  const boundaries = details.fragments.slice(0, -1).map((frag) => Math.round((at += frag.duration) * 44100))
+  // hls.js places each fragment on the timeline from the EXTINFs; a boundary is where the next starts.
+  const boundaries = details.fragments.slice(1).map((frag) => Math.round(frag.start * 44100))
   return { decoded: await decodePcm(f.engine, path), boundaries }
 }
 
