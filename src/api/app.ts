@@ -22,6 +22,7 @@ import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
 import { mediaRoutes } from './rest/media.ts'
+import { mediaPipeline } from './rest/media-pipeline.ts'
 import { playRoutes } from './rest/play.ts'
 import { setupRoutes } from './rest/setup.ts'
 import { tokenRoutes } from './rest/tokens.ts'
@@ -85,6 +86,13 @@ export function createApp(deps: AppDeps) {
     },
   })
 
+  // Signed media first: their handlers answer before the general middleware below would run.
+  if (deps.streaming) {
+    app.route(
+      '/api',
+      mediaRoutes(deps.streaming, mediaPipeline({ accounts, metrics: deps.metrics, logger: deps.logger })),
+    )
+  }
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
     const log = deps.logger.child({ reqId: c.get('requestId') })
@@ -145,10 +153,7 @@ export function createApp(deps: AppDeps) {
     app.route('/api', statsRoutes(deps.events))
     app.route('/api', scrobblerRoutes(deps.events))
   }
-  if (deps.streaming) {
-    app.route('/api', playRoutes(deps.streaming))
-    app.route('/api', mediaRoutes(deps.streaming))
-  }
+  if (deps.streaming) app.route('/api', playRoutes(deps.streaming))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

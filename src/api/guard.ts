@@ -34,7 +34,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/setup',
   // Signed media URLs: the signature in the path is the credential (checked by the stream
   // domain), so native players, <audio>, hls.js workers and caching proxies need no cookie.
-  'GET /api/media/{token}/tracks/{id}/hls/master.m3u8',
+  'GET /api/media/{token}/tracks/{id}/master.m3u8',
   'GET /api/media/{token}/tracks/{id}/hls/{version}/{rung}/{file}',
   'GET /api/media/{token}/tracks/{id}/file/{format}',
 ])

@@ -39,12 +39,20 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return profile
   }
 
-  const planOf = (info: SourceInfo): SegmentPlan =>
-    planSegments(
+  const plans = new Map<string, SegmentPlan>()
+  /** The segment plan of a file version, made once: every segment request needs it. */
+  function planOf(info: SourceInfo): SegmentPlan {
+    const known = plans.get(info.fingerprint)
+    if (known) return known
+    const plan = planSegments(
       aacRate(info.sampleRate),
       Math.round((info.totalSamples * aacRate(info.sampleRate)) / info.sampleRate),
       timing,
     )
+    plans.set(info.fingerprint, plan)
+    if (plans.size > 512) plans.delete(plans.keys().next().value as string)
+    return plan
+  }
 
   async function store(key: string, bytes: Uint8Array): Promise<CachedFile> {
     const file = await cache.put(key, bytes)
@@ -205,9 +213,16 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return { stream, ...fileFormat(profile.codec, true) }
   }
 
+  /** Per file version: the streaming layer asks on every playlist and segment request. */
+  const described = new Map<string, LadderInfo>()
   async function describe(source: Source): Promise<LadderInfo> {
     const info = await describeSource(source)
-    return ladderInfo(info, planOf(info), ladder)
+    const known = described.get(info.fingerprint)
+    if (known?.sourceId === source.id) return known
+    const fresh = ladderInfo(info, planOf(info), ladder)
+    described.set(info.fingerprint, fresh)
+    if (described.size > 512) described.delete(described.keys().next().value as string)
+    return fresh
   }
 
   /**

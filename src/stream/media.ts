@@ -4,7 +4,7 @@ import { forbidden, invalid, notFound } from '../lib/errors.ts'
 import { type Access, allowedProfiles, mayStream, originalMimeType, startProfile } from './access.ts'
 import { background, type Context, type StreamTrack } from './context.ts'
 import { INIT_SEGMENT, MEDIA_PLAYLIST, masterPlaylist, mediaPlaylist, segmentFile } from './playlists.ts'
-import { verifyToken } from './signing.ts'
+import { tokenVerifier } from './signing.ts'
 
 /** A media request whose signature held: whose it is, and the track it may read. */
 export interface Grant {
@@ -32,13 +32,14 @@ export const PLAYLIST_CACHE = 'public, max-age=5'
 const FILE_CACHE = 'public, max-age=300'
 
 export function mediaCalls(ctx: Context) {
+  const verify = tokenVerifier(ctx.keys)
   /**
    * Checks a media URL at every request: the signature and expiry, that a signed-in caller is the
    * user it was issued to, and that this user still exists and may still see the track — so
    * deleting a user or withdrawing a folder takes effect at once, not when URLs expire.
    */
   function grant(token: string, trackId: number, resource: string, requesterId?: number): Grant {
-    const claim = verifyToken(ctx.keys, token, resource, ctx.now())
+    const claim = verify(token, resource, ctx.now())
     if (requesterId !== undefined && requesterId !== claim.userId) {
       throw forbidden(
         'this media URL was issued to another user; ask for your own with POST /api/tracks/{id}/play',
@@ -74,7 +75,7 @@ export function mediaCalls(ctx: Context) {
       ordered.map((p) => {
         const rung = info.hls.find((r) => r.profile === p)
         return {
-          uri: `${version}/${p.id}/${MEDIA_PLAYLIST}`,
+          uri: `hls/${version}/${p.id}/${MEDIA_PLAYLIST}`,
           bandwidth: rung?.bandwidth ?? p.bitrateKbps * 1000,
           // The encoder's target plus fMP4 framing (a moof per segment: well under 1%).
           averageBandwidth: Math.ceil(p.bitrateKbps * 1000 * 1.01),

@@ -1,6 +1,6 @@
 /**
  * HLS playlists (RFC 8216) as text. URIs are relative: the master playlist names each rung's
- * media playlist (`<version>/<rung>/index.m3u8`) and a media playlist names `init.mp4` and `<n>.m4s`
+ * media playlist (`hls/<version>/<rung>/index.m3u8`) and a media playlist names `init.mp4` and `<n>.m4s`
  * beside it, so every URI resolves below the signed path prefix of the URL the player was given,
  * and one signature covers the whole stream — a playlist stays as small as an unsigned one.
  */

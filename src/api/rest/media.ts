@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { fileResource, hlsResource, type Streaming } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
 import { errors } from './schemas.ts'
@@ -59,7 +59,7 @@ const mediaErrors = errors(400, 403, 404, 429)
 const masterRoute = createRoute({
   ...media,
   method: 'get',
-  path: '/media/{token}/tracks/{id}/hls/master.m3u8',
+  path: '/media/{token}/tracks/{id}/master.m3u8',
   summary: 'HLS master playlist: the rungs this user may stream',
   request: { params: z.object({ token: Token, id: TrackId }) },
   responses: { 200: binary('The master playlist', ['application/vnd.apple.mpegurl']), ...mediaErrors },
@@ -111,16 +111,10 @@ const requester = (c: Context<AppEnv>) => c.get('principal')?.userId
 /** A range that a live transcode can answer from its first byte: none, or `bytes=0-`. */
 const fromTheStart = (range: string | undefined) => range === undefined || /^bytes=0-$/i.test(range.trim())
 
-export function mediaRoutes(streaming: Streaming) {
+/** Mounted ahead of the app's general middleware, behind its own lean one (media-pipeline.ts). */
+export function mediaRoutes(streaming: Streaming, pipeline: MiddlewareHandler<AppEnv>[]) {
   const app = new OpenAPIHono<AppEnv>()
-  // The URL is the capability and carries no cookie, so any page may load it: <audio> on another
-  // origin (CORP), hls.js fetching from another origin (CORS without credentials).
-  app.use('/media/*', async (c, next) => {
-    await next()
-    c.res.headers.set('cross-origin-resource-policy', 'cross-origin')
-    c.res.headers.set('access-control-allow-origin', '*')
-    c.res.headers.set('access-control-expose-headers', 'Content-Length, Content-Range, Accept-Ranges, ETag')
-  })
+  app.use('/media/*', ...pipeline)
   return app
     .openapi(masterRoute, async (c) => {
       const { token, id } = c.req.valid('param')

@@ -28,7 +28,7 @@ describe('POST /api/tracks/:id/play', () => {
     expect(status).toBe(200)
     expect(body.trackId).toBe(1)
     expect(body.hls).toMatch(
-      /^http:\/\/localhost\/api\/media\/\d+\.\d{10}\.[\w-]{22}\/tracks\/1\/hls\/master\.m3u8$/,
+      /^http:\/\/localhost\/api\/media\/\d+\.\d{10}\.[\w-]{22}\/tracks\/1\/master\.m3u8$/,
     )
     expect(body.progressive).toMatch(/\/api\/media\/[^/]+\/tracks\/1\/file\/mp3-320$/)
     expect(Math.abs((body.durationMs as number) - 8000)).toBeLessThan(50)

@@ -41,11 +41,13 @@ export function sendFile(c: Context<AppEnv>, file: ServedFile): Response {
       const { start, end } = decision
       headers['content-range'] = contentRange(file.size, decision)
       headers['content-length'] = String(end - start + 1)
-      return new Response(head ? null : fileBody(file.path, start, end), { status: 206, headers })
+      return new Response(head ? null : fileBody(file.path, start, end, file.size), { status: 206, headers })
     }
     case 200:
       headers['content-length'] = String(file.size)
-      return new Response(head || file.size === 0 ? null : fileBody(file.path, 0, file.size - 1), { headers })
+      return new Response(head || file.size === 0 ? null : fileBody(file.path, 0, file.size - 1, file.size), {
+        headers,
+      })
   }
 }
 
