@@ -12,7 +12,7 @@ import pkg from '../package.json' with { type: 'json' }
 const ROOT = join(import.meta.dir, '..')
 const DIST = join(ROOT, 'dist')
 const BUN = process.execPath
-const ENTRIES = ['src/main.ts', 'src/audio/engine/wasm-worker.ts']
+const ENTRIES = ['src/main.ts', 'src/audio/engine/wasm-worker.ts', 'src/catalog/scanner/read-worker.ts']
 // Native modules of the Node build; the Bun builds never load them (see src/platform/).
 const NODE_NATIVE = ['better-sqlite3', 'ws']
 

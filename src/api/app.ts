@@ -1,7 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { Accounts } from '../accounts/index.ts'
-import type { MusicFolder } from '../catalog/index.ts'
+import type { Catalog, MusicFolder } from '../catalog/index.ts'
+import type { Devices } from '../devices/index.ts'
 import type { Events } from '../events/index.ts'
 import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
@@ -18,6 +19,7 @@ import { setupPage } from './pages/setup-page.ts'
 import { errorToResponse, problem } from './problem.ts'
 import { auditRoutes } from './rest/audit.ts'
 import { authRoutes } from './rest/auth.ts'
+import { deviceRoutes } from './rest/devices.ts'
 import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
@@ -29,6 +31,9 @@ import { tokenRoutes } from './rest/tokens.ts'
 import { userRoutes } from './rest/users.ts'
 import { corsFor, limitBody, securityHeaders } from './security.ts'
 import { webappRoutes } from './webapp.ts'
+import type { SocketLimits } from './ws/connection.ts'
+import { socketRoutes } from './ws/route.ts'
+import { createSockets } from './ws/sockets.ts'
 
 /** The security settings of the configuration (see src/config/fields.ts for what each means). */
 export interface SecurityOptions {
@@ -49,7 +54,11 @@ const SECURITY_DEFAULTS = {
   setupFromAnyAddress: false,
 } satisfies SecurityOptions
 
+import { catalogRoutes } from './rest/catalog.ts'
+import { coverRoutes } from './rest/covers.ts'
 import { eventRoutes } from './rest/events.ts'
+import { validationHook } from './rest/router.ts'
+import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
 import { statsRoutes } from './rest/stats.ts'
 
@@ -59,13 +68,18 @@ export interface AppDeps {
   metrics: Metrics
   status: StatusBoard
   accounts: Accounts
+  devices: Devices
   listFolders: () => MusicFolder[]
   security?: Partial<SecurityOptions>
+  /** Browse, covers and scan routes; an app without it serves only the system routes. */
+  catalog?: Catalog
   startedAt?: number
   /** The bundled web app; left out, the server is API-only (as in most in-process tests). */
   webAssets?: Map<string, WebAsset>
   /** Listening events, statistics and scrobbling; absent in apps built for other tests. */
   events?: Events
+  /** Limits of the device channel (frame size, rate, heartbeat); defaults in src/api/ws/sockets.ts. */
+  sockets?: Partial<SocketLimits>
   /** The play call and the signed media routes; absent in apps built for other tests. */
   streaming?: Streaming
 }
@@ -74,17 +88,7 @@ export function createApp(deps: AppDeps) {
   const startedAt = deps.startedAt ?? Date.now()
   const security: SecurityOptions = { ...SECURITY_DEFAULTS, ...deps.security }
   const { accounts } = deps
-  const app = new OpenAPIHono<AppEnv>({
-    // Schema failures become a 400 naming the first bad field, in the same problem shape as every error.
-    defaultHook: (result, c) => {
-      if (result.success) return
-      const issue = result.error.issues[0]
-      const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined
-      const field = unknownKey ?? (issue?.path.join('.') || '(body)')
-      const message = unknownKey ? 'is not a known field' : (issue?.message ?? 'invalid')
-      return problem(c, 400, 'invalid', `${field}: ${message}`, { field })
-    },
-  })
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
   // Signed media first: their handlers answer before the general middleware below would run.
   if (deps.streaming) {
@@ -146,8 +150,21 @@ export function createApp(deps: AppDeps) {
   app.route('/api', tokenRoutes(accounts))
   app.route('/api', meRoutes(accounts, deps.listFolders))
   app.route('/api', auditRoutes(accounts))
+  app.route('/api', deviceRoutes(deps.devices))
+  const sockets = createSockets({
+    devices: deps.devices,
+    log: deps.logger,
+    metrics: deps.metrics,
+    limits: deps.sockets,
+  })
+  app.route('/api', socketRoutes(sockets, accounts))
   app.route('/', setupPage(accounts, { anyAddress: security.setupFromAnyAddress }))
 
+  if (deps.catalog) {
+    app.route('/api', catalogRoutes(deps.catalog))
+    app.route('/api', coverRoutes(deps.catalog))
+    app.route('/api', scanRoutes(deps.catalog))
+  }
   if (deps.events) {
     app.route('/api', eventRoutes(deps.events))
     app.route('/api', statsRoutes(deps.events))

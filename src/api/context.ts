@@ -1,5 +1,6 @@
 import type { Principal } from '../accounts/index.ts'
 import type { Logger } from '../lib/logger.ts'
+import type { Upgrade } from '../platform/websocket.ts'
 
 /** Who is on the other end, after believing (only) trusted proxies. Set for every request. */
 export interface ClientInfo {
@@ -22,8 +23,8 @@ export type AuthVia = 'bearer' | 'cookie' | 'proxy'
 
 // What every request carries, set by the middleware in app.ts.
 export type AppEnv = {
-  /** Passed by src/platform/serve.ts as the fetch handler's second argument. */
-  Bindings: { remoteAddress?: string }
+  /** Passed by src/platform/serve.ts as the fetch handler's second argument; `upgrade` on WebSocket upgrades. */
+  Bindings: { remoteAddress?: string; upgrade?: Upgrade }
   Variables: {
     requestId: string
     log: Logger

@@ -109,10 +109,32 @@ export function authenticate(opts: GuardOptions): MiddlewareHandler<AppEnv> {
 
 function bearerToken(c: Context<AppEnv>): string | undefined {
   const header = c.req.header('authorization')
-  if (header === undefined) return undefined
+  if (header === undefined) return isWebSocketUpgrade(c) ? subprotocolToken(c) : undefined
   const m = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header)
   // Present but unusable (Basic, empty, junk) counts as a wrong token rather than no token.
   return m ? (m[1] as string) : ''
+}
+
+/** Browsers cannot set headers on a WebSocket; they offer the token as a subprotocol instead. */
+export const BEARER_SUBPROTOCOL = 'tonearm.bearer.'
+
+export const isWebSocketUpgrade = (c: Context<AppEnv>): boolean =>
+  c.req.header('upgrade')?.toLowerCase() === 'websocket'
+
+// `new WebSocket(url, ['tonearm.v1', 'tonearm.bearer.<token>'])`: unlike a ?token= query, the
+// subprotocol header stays out of access logs, proxy logs and browser history.
+function subprotocolToken(c: Context<AppEnv>): string | undefined {
+  const offered = c.req.header('sec-websocket-protocol')?.split(',') ?? []
+  const token = offered.map((p) => p.trim()).find((p) => p.startsWith(BEARER_SUBPROTOCOL))
+  return token === undefined ? undefined : token.slice(BEARER_SUBPROTOCOL.length)
+}
+
+/** The session or token secret this request authenticated with, so a long-lived connection can re-check it. */
+export function requestSecret(c: Context<AppEnv>): string | undefined {
+  const via = c.get('authVia')
+  if (via === 'bearer') return bearerToken(c) || undefined
+  if (via === 'cookie') return sessionCookie(c)
+  return undefined
 }
 
 function deny(c: Context<AppEnv>, message: string): never {
@@ -125,8 +147,11 @@ function deny(c: Context<AppEnv>, message: string): never {
 // that, the Referer) must name the host the browser asked for. Bearer tokens are never attached
 // automatically, so they are exempt. A foreign Origin is refused on any write that is not bearer-
 // authenticated, which also stops a hostile page from signing a visitor in to its own account.
+// A WebSocket upgrade is a GET, but the same-origin policy does not cover WebSockets: any page can
+// open one with the visitor's cookie (cross-site WebSocket hijacking), so upgrades count as writes.
 function checkCsrf(c: Context<AppEnv>, allowedOrigins: readonly string[]): void {
-  if (SAFE_METHODS.has(c.req.method) || c.get('authVia') === 'bearer') return
+  const safe = SAFE_METHODS.has(c.req.method) && !isWebSocketUpgrade(c)
+  if (safe || c.get('authVia') === 'bearer') return
   const origin = c.req.header('origin')
   const referer = c.req.header('referer')
   const claimed = origin ?? originOf(referer)

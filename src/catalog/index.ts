@@ -1,1 +1,100 @@
+import { sql } from 'drizzle-orm'
+import type { AudioEngine } from '../audio/index.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { StatusBoard } from '../lib/status.ts'
+import type { Db } from '../platform/sqlite.ts'
+import { createCovers } from './covers.ts'
+import type { MusicFolder } from './folders.ts'
+import { type AlbumQuery, getAlbum, listAlbums } from './queries/albums.ts'
+import { type ArtistQuery, getArtist, listArtists } from './queries/artists.ts'
+import { listGenres } from './queries/genres.ts'
+import { lookupListeningTrack } from './queries/listening.ts'
+import type { PageRequest } from './queries/page.ts'
+import { lookupPlayableTrack } from './queries/playable.ts'
+import { listProblems } from './queries/problems.ts'
+import { getTrack, listTracks, type TrackQuery } from './queries/tracks.ts'
+import { createScanner } from './scanner/service.ts'
+import type { ScanOptions } from './scanner/types.ts'
+import { DEFAULT_WATCH_OPTIONS, type WatchOptions, watchLibrary } from './scanner/watch.ts'
+
+export { COVER_SIZES, type CoverImage } from './covers.ts'
+export type { Emitter } from './events.ts'
 export { listMusicFolders, type MusicFolder, syncMusicFolders } from './folders.ts'
+export { DEFAULT_ARTIST_SEPARATORS } from './normalize.ts'
+export {
+  ALBUM_SORTS,
+  type AlbumDetail,
+  type AlbumQuery,
+  type AlbumSort,
+  type AlbumSummary,
+} from './queries/albums.ts'
+export type { ArtistDetail, ArtistQuery, ArtistSummary } from './queries/artists.ts'
+export type { GenreSummary } from './queries/genres.ts'
+export type { ListeningTrack } from './queries/listening.ts'
+export { DEFAULT_LIMIT, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
+export type { PlayableTrack } from './queries/playable.ts'
+export type { ScanProblem } from './queries/problems.ts'
+export {
+  TRACK_SORTS,
+  type TrackDetail,
+  type TrackQuery,
+  type TrackSort,
+  type TrackSummary,
+} from './queries/tracks.ts'
+export type { ScanProgress, ScanRequest, ScanSummary } from './scanner/run.ts'
+export { type CatalogEvents, DEFAULT_SCAN_OPTIONS, type Scanner, type ScanStatus } from './scanner/service.ts'
+export type { ScanOptions } from './scanner/types.ts'
+export type { LibraryWatcher, WatchOptions } from './scanner/watch.ts'
+
+export interface CatalogDeps {
+  db: Db
+  dataDir: string
+  folders: () => MusicFolder[]
+  scan?: Partial<ScanOptions>
+  logger?: Logger
+  status?: StatusBoard
+  /** The audio engine once started; covers are resized with its ffmpeg. */
+  engine?: () => AudioEngine | undefined
+}
+
+/** The catalog: scanning, browsing and covers over one database. Browse calls take `folderIds` to enforce grants. */
+export function createCatalog(deps: CatalogDeps) {
+  const { db } = deps
+  const scanner = createScanner({ ...deps, options: deps.scan })
+  const covers = createCovers({
+    db,
+    cacheDir: `${deps.dataDir}/cache/covers`,
+    engine: deps.engine ?? (() => undefined),
+  })
+  return {
+    scanner,
+    events: scanner.events,
+    listArtists: (q?: ArtistQuery) => listArtists(db, q),
+    getArtist: (id: number, folderIds?: readonly number[]) => getArtist(db, id, folderIds),
+    listAlbums: (q?: AlbumQuery) => listAlbums(db, q),
+    getAlbum: (id: number, folderIds?: readonly number[]) => getAlbum(db, id, folderIds),
+    listTracks: (q?: TrackQuery) => listTracks(db, q),
+    getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds),
+    listGenres: (q?: PageRequest) => listGenres(db, q),
+    listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
+    cover: covers.get,
+    /** A track as the listening statistics see it (string ids), or null when unknown. */
+    listeningTrack: (trackId: string) => lookupListeningTrack(db, trackId),
+    /** A present track's file, folder and format for streaming, or null (no grant check: callers filter by folder). */
+    playableTrack: (trackId: number) => lookupPlayableTrack(db, trackId),
+    /** Present tracks, albums and artists. */
+    counts(): Record<'tracks' | 'albums' | 'artists', number> {
+      const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT
+        (SELECT count(*) FROM tracks WHERE missing_at IS NULL) AS tracks,
+        (SELECT count(*) FROM albums WHERE track_count > 0) AS albums,
+        (SELECT count(*) FROM artists WHERE track_count > 0 OR album_count > 0) AS artists`)
+      return row ?? { tracks: 0, albums: 0, artists: 0 }
+    },
+    /** Rescans what changes on disk while the server runs; close the returned watcher to stop. */
+    watch(options: WatchOptions = DEFAULT_WATCH_OPTIONS) {
+      return watchLibrary(deps.folders(), (request) => void scanner.scan(request), deps.logger, options)
+    },
+  }
+}
+
+export type Catalog = ReturnType<typeof createCatalog>

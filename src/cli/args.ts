@@ -2,13 +2,15 @@ import { parseArgs } from 'node:util'
 import { type Field, fields } from '../config/fields.ts'
 import { invalid } from '../lib/errors.ts'
 
-export const COMMANDS = ['serve', 'backup', 'user', 'transcode'] as const
+export const COMMANDS = ['serve', 'backup', 'user', 'scan', 'transcode'] as const
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version'
 
 /** Flags that belong to one command only; given to any other command they are a usage error. */
 const COMMAND_FLAGS: Record<string, readonly string[]> = {
   admin: ['user'],
   'password-stdin': ['user'],
+  // `tonearm scan --full`: re-read every file, not only changed ones.
+  full: ['scan'],
 }
 
 export interface ParsedArgs {

@@ -33,6 +33,10 @@ Usage:
                                       delete a user with their sessions and tokens
   tonearm transcode [PATH]...        build the HLS ladder and loudness of audio files or folders
                                       now, into <data>/cache/audio, with progress and a summary
+  tonearm scan [--full] [--music DIR]... [--data DIR]
+                                      scan the music folders once and print a summary (new and
+                                      changed files only; --full re-reads all), also beside a
+                                      running server on DIR
   tonearm --version | --help
 
   The user commands work beside a running server on the same data directory.

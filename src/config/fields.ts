@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_ARTIST_SEPARATORS } from '../catalog/normalize.ts'
 import { isAddressOrRange } from '../lib/ip.ts'
 import { LOG_LEVELS } from '../lib/logger.ts'
 
@@ -111,6 +112,27 @@ export const fields = {
     default: 1,
     parse: toNumber,
   } satisfies Field<number>,
+  scanWorkers: {
+    flag: 'scan-workers',
+    env: 'TONEARM_SCAN_WORKERS',
+    help: 'threads that parse files during library scans (0: one per core beyond the first, at most 2; each adds ~30 MB)',
+    schema: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(16, 'must be at most 16'),
+    default: 0,
+    parse: toNumber,
+  } satisfies Field<number>,
+  artistSeparators: {
+    flag: 'artist-separators',
+    env: 'TONEARM_ARTIST_SEPARATORS',
+    help: 'strings that split one artist tag into several artists (repeatable; a JSON array in the environment); explicit ARTISTS tags are never split',
+    schema: z.array(z.string().min(1, 'must not contain an empty separator')),
+    default: [...DEFAULT_ARTIST_SEPARATORS] as string[],
+    parse: (raw) => (raw.trim().startsWith('[') ? parseJsonList(raw) : [raw]),
+    arg: 'SEP',
+  } satisfies Field<string[]>,
   adminUser: {
     flag: 'admin-user',
     env: 'TONEARM_ADMIN_USER',
@@ -326,6 +348,14 @@ export const fields = {
     arg: 'LUFS',
   } satisfies Field<number>,
 } as const
+
+function parseJsonList(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return raw
+  }
+}
 
 export type Fields = typeof fields
 export type ConfigKey = keyof Fields

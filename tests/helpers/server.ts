@@ -20,7 +20,12 @@ export interface Running {
   stderr: () => string
   exited: Promise<number | null>
   stop(signal?: NodeJS.Signals): Promise<number | null>
+  /** fetch against this server, signed in as the admin when it was started with `admin: true`. */
+  api(path: string, init?: RequestInit): Promise<Response>
 }
+
+/** The first admin a test server creates from TONEARM_ADMIN_PASSWORD when started with `admin: true`. */
+export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' }
 
 export function tempDir(prefix = 'tonearm-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -60,7 +65,36 @@ export function run(
 export function start(
   l: Launcher,
   args: string[],
-  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; admin?: boolean } = {},
+): Promise<Running> {
+  if (opts.admin) {
+    const env = { TONEARM_ADMIN_USER: TEST_ADMIN.username, TONEARM_ADMIN_PASSWORD: TEST_ADMIN.password }
+    return startServer(l, args, { ...opts, env: { ...env, ...opts.env } }).then(signIn)
+  }
+  return startServer(l, args, opts)
+}
+
+// Signs in as the test admin and makes `api` carry the bearer token.
+async function signIn(server: Running): Promise<Running> {
+  const res = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(TEST_ADMIN),
+  })
+  if (res.status !== 200) throw new Error(`test admin could not sign in: ${res.status} ${await res.text()}`)
+  const { token } = (await res.json()) as { token: string }
+  server.api = (path, init = {}) =>
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+    })
+  return server
+}
+
+function startServer(
+  l: Launcher,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number },
 ): Promise<Running> {
   const [cmd, ...pre] = l.command
   const proc = spawn(cmd as string, [...pre, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
@@ -105,6 +139,7 @@ export function start(
             logs,
             stderr: () => err,
             exited,
+            api: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
             stop: async (signal = 'SIGTERM') => {
               if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal)
               return exited

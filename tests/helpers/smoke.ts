@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { connect, rawUpgrade } from '../../src/api/ws/testing.ts'
 import {
   type Launcher,
   libraryReady,
@@ -8,6 +9,7 @@ import {
   removeDir,
   run,
   start,
+  TEST_ADMIN,
   tempDir,
   waitForHealth,
 } from './server.ts'
@@ -30,7 +32,11 @@ export function smokeSuite(
 
     beforeAll(async () => {
       data = tempDir()
-      server = await start(launcher, ['--data', data], { cwd: opts.cwd, timeoutMs: opts.startTimeoutMs })
+      server = await start(launcher, ['--data', data], {
+        cwd: opts.cwd,
+        timeoutMs: opts.startTimeoutMs,
+        admin: true,
+      })
     })
     afterAll(async () => {
       await server?.stop('SIGKILL')
@@ -60,11 +66,46 @@ export function smokeSuite(
       expect(js.headers.get('content-type')).toContain('javascript')
     })
 
+    // Bun serves WebSockets natively, the Node bundle through the `ws` package: both must speak.
+    it('opens the device channel over a WebSocket and says hello', async () => {
+      expect((await rawUpgrade(server.url)).status).toBe(401)
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(TEST_ADMIN),
+      })
+      const { token } = (await login.json()) as { token: string }
+      const socket = await connect(server.url, { protocols: ['tonearm.v1', `tonearm.bearer.${token}`] })
+      expect(socket.ws.protocol).toBe('tonearm.v1')
+      expect(await socket.next('hello', () => true, { timeoutMs: 10_000 })).toMatchObject({
+        protocol: 1,
+        user: { username: 'admin' },
+      })
+      const device = { id: crypto.randomUUID(), name: 'smoke', kind: 'other', capabilities: ['audio'] }
+      expect((await socket.ask({ type: 'register', device }, 10_000)).type).toBe('registered')
+      socket.close()
+    })
+
     if (opts.demo !== false) {
       it('creates the demo library in the data directory', async () => {
         const body = await waitForHealth(server.url, libraryReady, 120_000)
         expect(body.components.audio?.status).toBe('ok')
         expect(audioFiles(join(data, 'demo-music')).length).toBeGreaterThanOrEqual(8)
+      })
+
+      // The scanner parses in a worker thread: a build that forgot its entry point fails here.
+      it('catalogs the demo library', async () => {
+        const body = await waitForHealth(
+          server.url,
+          (b) => b.components.scanner?.status !== undefined && b.components.scanner.status !== 'working',
+          120_000,
+        )
+        expect(body.components.scanner).toMatchObject({
+          status: 'ok',
+          lastScan: { status: 'done', problems: 0 },
+        })
+        const albums = (await (await server.api('/api/albums')).json()) as { items: unknown[] }
+        expect(albums.items.length).toBe(4)
       })
     }
 

@@ -1,7 +1,8 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { fileResource, hlsResource, type Streaming } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
+import { createRouter } from './router.ts'
 import { errors } from './schemas.ts'
 import { sendFile, sendPlaylist } from './send-file.ts'
 
@@ -113,7 +114,7 @@ const fromTheStart = (range: string | undefined) => range === undefined || /^byt
 
 /** Mounted ahead of the app's general middleware, behind its own lean one (media-pipeline.ts). */
 export function mediaRoutes(streaming: Streaming, pipeline: MiddlewareHandler<AppEnv>[]) {
-  const app = new OpenAPIHono<AppEnv>()
+  const app = createRouter()
   app.use('/media/*', ...pipeline)
   return app
     .openapi(masterRoute, async (c) => {

@@ -1,8 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { PlayInfo, Streaming } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
 import { principalOf } from '../guard.ts'
+import { createRouter } from './router.ts'
 import { errors, IdParams, json } from './schemas.ts'
 
 const RenditionSchema = z
@@ -92,7 +93,7 @@ function absolute(c: Context<AppEnv>, info: PlayInfo): PlayInfo {
 }
 
 export function playRoutes(streaming: Streaming) {
-  return new OpenAPIHono<AppEnv>()
+  return createRouter()
     .openapi(play, async (c) => {
       const info = await streaming.play(principalOf(c), Number(c.req.valid('param').id))
       return c.json(absolute(c, info), 200)

@@ -3,6 +3,8 @@
 
 export * from './accounts.ts'
 export * from './audio.ts'
+export * from './catalog.ts'
+export * from './devices.ts'
 export * from './events.ts'
 export * from './folders.ts'
 export * from './listening.ts'

@@ -1,0 +1,177 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { invalid, notFound } from '../../lib/errors.ts'
+import type { Db } from '../../platform/sqlite.ts'
+import { fold } from '../normalize.ts'
+import {
+  after,
+  decodeCursor,
+  inFolders,
+  iso,
+  limitOf,
+  orderBy,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  toPage,
+} from './page.ts'
+import { listTracksOfAlbum, type TrackSummary } from './tracks.ts'
+
+export const ALBUM_SORTS = ['name', 'year', 'recent', 'played'] as const
+export type AlbumSort = (typeof ALBUM_SORTS)[number]
+
+export interface AlbumQuery extends PageRequest {
+  sort?: AlbumSort
+  genre?: string
+  yearFrom?: number
+  yearTo?: number
+  artistId?: number
+}
+
+export interface AlbumSummary {
+  id: number
+  name: string
+  albumArtist: string
+  albumArtistId: number | null
+  year: number | null
+  originalYear: number | null
+  compilation: boolean
+  discCount: number
+  trackCount: number
+  duration: number
+  coverId: string | null
+  genres: string[]
+  playCount: number
+  createdAt: string
+}
+
+export interface AlbumDetail extends AlbumSummary {
+  date: string | null
+  originalDate: string | null
+  label: string | null
+  mbAlbumId: string | null
+  mbReleaseGroupId: string | null
+  artists: { id: number; name: string }[]
+  tracks: TrackSummary[]
+}
+
+interface Row {
+  id: number
+  name: string
+  sort_key: string
+  album_artist: string
+  album_artist_id: number | null
+  year: number | null
+  original_year: number | null
+  compilation: number
+  disc_count: number
+  track_count: number
+  duration: number
+  cover_id: string | null
+  created_at: number
+  plays: number
+  date: string | null
+  original_date: string | null
+  label: string | null
+  mb_album_id: string | null
+  mb_release_group_id: string | null
+}
+
+// Plays summed over every listener until accounts exist to split them.
+const PLAYS = sql`coalesce((SELECT sum(an.play_count) FROM track_annotations an JOIN tracks pt ON pt.id = an.track_id
+  WHERE pt.album_id = a.id), 0)`
+
+const byName: SortKey<Row>[] = [
+  { expr: sql`sort_key`, of: (r) => r.sort_key },
+  { expr: sql`id`, of: (r) => r.id },
+]
+const SORTS: Record<AlbumSort, SortKey<Row>[]> = {
+  name: byName,
+  year: [{ expr: sql`coalesce(year, 0)`, of: (r) => r.year ?? 0, desc: true }, ...byName],
+  recent: [
+    { expr: sql`created_at`, of: (r) => r.created_at, desc: true },
+    { expr: sql`id`, of: (r) => r.id, desc: true },
+  ],
+  played: [{ expr: sql`plays`, of: (r) => r.plays, desc: true }, ...byName],
+}
+
+const visible = (folderIds: readonly number[] | undefined) =>
+  sql`a.track_count > 0 AND EXISTS (SELECT 1 FROM tracks vt WHERE vt.album_id = a.id AND vt.missing_at IS NULL
+    AND ${inFolders(sql`vt.folder_id`, folderIds)})`
+
+function genresOf(db: Db, ids: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>()
+  if (ids.length === 0) return out
+  const rows = db.all<{ album_id: number; name: string }>(sql`SELECT ag.album_id, g.name FROM album_genres ag
+    JOIN genres g ON g.id = ag.genre_id WHERE ag.album_id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}) ORDER BY g.norm_name`)
+  for (const r of rows) out.set(r.album_id, [...(out.get(r.album_id) ?? []), r.name])
+  return out
+}
+
+function summary(r: Row, genres: Map<number, string[]>): AlbumSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    albumArtist: r.album_artist,
+    albumArtistId: r.album_artist_id,
+    year: r.year,
+    originalYear: r.original_year,
+    compilation: r.compilation === 1,
+    discCount: r.disc_count,
+    trackCount: r.track_count,
+    duration: r.duration,
+    coverId: r.cover_id,
+    genres: genres.get(r.id) ?? [],
+    playCount: r.plays,
+    createdAt: iso(r.created_at) as string,
+  }
+}
+
+export function listAlbums(db: Db, q: AlbumQuery = {}): Page<AlbumSummary> {
+  const sort = q.sort ?? 'name'
+  const keys = SORTS[sort]
+  const limit = limitOf(q.limit)
+  const cursor = decodeCursor(q.cursor, `albums:${sort}`, keys.length)
+  if (q.yearFrom !== undefined && q.yearTo !== undefined && q.yearFrom > q.yearTo)
+    throw invalid('yearFrom: must not be after yearTo', { field: 'yearFrom' })
+  const filters: SQL[] = [visible(q.folderIds)]
+  if (q.genre !== undefined)
+    filters.push(sql`a.id IN (SELECT ag.album_id FROM album_genres ag JOIN genres g ON g.id = ag.genre_id
+      WHERE g.norm_name = ${fold(q.genre)})`)
+  if (q.yearFrom !== undefined) filters.push(sql`a.year >= ${q.yearFrom}`)
+  if (q.yearTo !== undefined) filters.push(sql`a.year <= ${q.yearTo}`)
+  if (q.artistId !== undefined)
+    filters.push(sql`(a.id IN (SELECT album_id FROM album_artists WHERE artist_id = ${q.artistId})
+      OR a.id IN (SELECT t.album_id FROM track_artists ta JOIN tracks t ON t.id = ta.track_id
+        WHERE ta.artist_id = ${q.artistId} AND t.missing_at IS NULL))`)
+  const plays = sort === 'played' ? PLAYS : sql`0`
+  const rows =
+    db.all<Row>(sql`SELECT * FROM (SELECT a.*, ${plays} AS plays FROM albums a WHERE ${sql.join(filters, sql` AND `)})
+    WHERE ${after(keys, cursor)} ORDER BY ${orderBy(keys)} LIMIT ${limit + 1}`)
+  const genres = genresOf(
+    db,
+    rows.map((r) => r.id),
+  )
+  return toPage(`albums:${sort}`, rows, limit, keys, (r) => summary(r, genres))
+}
+
+export function getAlbum(db: Db, id: number, folderIds?: readonly number[]): AlbumDetail {
+  const row = db.all<Row>(
+    sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id = ${id} AND ${visible(folderIds)}`,
+  )[0]
+  if (!row) throw notFound(`album ${id}`)
+  const artists = db.all<{ id: number; name: string }>(sql`SELECT ar.id, ar.name FROM album_artists aa
+    JOIN artists ar ON ar.id = aa.artist_id WHERE aa.album_id = ${id} ORDER BY aa.position`)
+  return {
+    ...summary(row, genresOf(db, [id])),
+    date: row.date,
+    originalDate: row.original_date,
+    label: row.label,
+    mbAlbumId: row.mb_album_id,
+    mbReleaseGroupId: row.mb_release_group_id,
+    artists,
+    tracks: listTracksOfAlbum(db, id, folderIds),
+  }
+}

@@ -1,0 +1,156 @@
+import { Worker } from 'node:worker_threads'
+import type { FileRef, ReadOutcome, ScanOptions } from './types.ts'
+
+// Phase 3 in worker threads: the server's event loop stays free while a library is parsed,
+// several cores can parse at once, a file that hangs its worker costs only that worker, and
+// retiring a worker after a few thousand files hands back the memory parsing churns through.
+
+/** Files a worker reads before it is replaced by a fresh one. */
+const RETIRE_AFTER = 3000
+/** Queued per worker, so a worker never waits for the next message. */
+const PER_WORKER = 4
+/** A worker whose file runs this much past the parse deadline is presumed stuck and terminated. */
+const HANG_GRACE_MS = 2000
+
+const fromSource = import.meta.url.endsWith('.ts')
+
+/**
+ * Where the worker script is: beside this file from source; in a build, beside the entry point,
+ * which is where `bun build` puts each extra entry (scripts/build.ts lists it).
+ */
+export function readWorkerUrl(): URL {
+  return new URL(fromSource ? './read-worker.ts' : './read-worker.js', import.meta.url)
+}
+
+interface Task {
+  id: number
+  file: FileRef
+  attempts: number
+  resolve: (o: ReadOutcome) => void
+  reject: (err: Error) => void
+}
+
+interface Slot {
+  worker: Worker
+  started: boolean
+  tasks: Task[]
+  /** When the first task in `tasks` (the one being read) started. */
+  since: number
+  handled: number
+  retiring: boolean
+}
+
+export interface ReadPool {
+  read(file: FileRef): Promise<ReadOutcome>
+  /** How many reads to keep queued so no worker idles. */
+  capacity: number
+  close(): Promise<void>
+}
+
+export function createReadPool(options: ScanOptions): ReadPool {
+  const slots = new Set<Slot>()
+  const queue: Task[] = []
+  let nextId = 1
+  let closed = false
+
+  const fail = (task: Task, reason: 'timeout' | 'corrupt', message: string) =>
+    task.resolve({ kind: 'problem', file: task.file, reason, message })
+
+  function spawn(): Slot {
+    const worker = new Worker(readWorkerUrl(), { workerData: { ...options } })
+    const slot: Slot = { worker, started: false, tasks: [], since: 0, handled: 0, retiring: false }
+    worker.on('message', (m: { id?: number; outcome?: ReadOutcome }) => {
+      slot.started = true
+      if (m.id === undefined || !m.outcome) return
+      const i = slot.tasks.findIndex((t) => t.id === m.id)
+      if (i < 0) return
+      const [task] = slot.tasks.splice(i, 1)
+      slot.since = performance.now()
+      slot.handled++
+      task?.resolve(m.outcome)
+      if (slot.handled >= RETIRE_AFTER) slot.retiring = true
+      pump()
+    })
+    worker.on('error', (err) => lose(slot, `the parser crashed: ${err.message}`))
+    worker.on('exit', () => lose(slot, 'the parser thread exited'))
+    slots.add(slot)
+    return slot
+  }
+
+  /** A worker that never started (its script is missing from a build): nothing can be read. */
+  function broken(message: string): void {
+    closed = true
+    const error = new Error(`the scanner's worker thread did not start: ${message}`)
+    for (const task of queue.splice(0)) task.reject(error)
+    for (const slot of slots) for (const task of slot.tasks.splice(0)) task.reject(error)
+  }
+
+  /** A worker died or hung: its current file is to blame, the others it held are tried again. */
+  function lose(slot: Slot, message: string, reason: 'timeout' | 'corrupt' = 'corrupt'): void {
+    if (!slots.delete(slot)) return
+    void slot.worker.terminate()
+    if (!slot.started) {
+      broken(message)
+      return
+    }
+    const [current, ...rest] = slot.tasks
+    if (current) {
+      current.attempts++
+      if (reason === 'timeout' || current.attempts >= 2) fail(current, reason, message)
+      else queue.unshift(current)
+    }
+    queue.unshift(...rest)
+    pump()
+  }
+
+  function pump(): void {
+    if (closed) return
+    for (const slot of slots) {
+      if (slot.retiring && slot.tasks.length === 0) {
+        slots.delete(slot)
+        slot.worker.removeAllListeners('exit')
+        void slot.worker.terminate()
+      }
+    }
+    while (queue.length > 0) {
+      let slot = [...slots]
+        .filter((s) => !s.retiring && s.tasks.length < PER_WORKER)
+        .sort((a, b) => a.tasks.length - b.tasks.length)[0]
+      if (!slot && [...slots].filter((s) => !s.retiring).length < options.workers) slot = spawn()
+      if (!slot) return
+      const task = queue.shift() as Task
+      if (slot.tasks.length === 0) slot.since = performance.now()
+      slot.tasks.push(task)
+      slot.worker.postMessage({ id: task.id, file: task.file })
+    }
+  }
+
+  // Deadlines are checked inside the parser on every read; this catches a worker stuck without reading.
+  const watchdog = setInterval(() => {
+    const now = performance.now()
+    for (const slot of slots)
+      if (slot.tasks.length > 0 && now - slot.since > options.parseTimeoutMs + HANG_GRACE_MS)
+        lose(slot, `parsing took longer than ${options.parseTimeoutMs} ms`, 'timeout')
+  }, 500)
+  watchdog.unref?.()
+
+  return {
+    capacity: options.workers * PER_WORKER * 2,
+    read(file) {
+      if (closed) return Promise.reject(new Error('read pool is closed'))
+      const outcome = new Promise<ReadOutcome>((resolve, reject) =>
+        queue.push({ id: nextId++, file, attempts: 0, resolve, reject }),
+      )
+      pump()
+      return outcome
+    },
+    async close() {
+      closed = true
+      clearInterval(watchdog)
+      const all = [...slots]
+      slots.clear()
+      for (const slot of all) slot.worker.removeAllListeners('exit')
+      await Promise.all(all.map((s) => s.worker.terminate()))
+    },
+  }
+}

@@ -1,0 +1,99 @@
+// The admin commands: each opens the data directory without the server lock, so they work
+// beside a running server.
+import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline/promises'
+import { Registry } from 'prom-client'
+import { createAudioEngine, createAudioService } from '../audio/index.ts'
+import { syncMusicFolders } from '../catalog/index.ts'
+import type { ParsedArgs } from '../cli/args.ts'
+import { createScanReporter } from '../cli/scan-progress.ts'
+import { runTranscode } from '../cli/transcode.ts'
+import { runUserCommand, type UserCommandIO } from '../cli/user-command.ts'
+import { type Config, checkConfig, checkDataDir } from '../config/index.ts'
+import { backup, openDatabase } from '../db/index.ts'
+import { DomainError } from '../lib/errors.ts'
+import { createLogger } from '../lib/logger.ts'
+
+import { audioOptions, demoDir, engineOptions, openAccounts, openCatalog } from './parts.ts'
+
+export async function transcode(config: Config, paths: string[]): Promise<void> {
+  checkDataDir(config.data)
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+  const sqlite = await openDatabase(config.data)
+  const engine = await createAudioEngine(engineOptions(config, logger))
+  const audio = await createAudioService(
+    audioOptions(config, engine, { sqlite, registry: new Registry() }, logger),
+  )
+  process.stdout.write(`tonearm transcode: ${engine.version}, ladder ${config.ladder.join('/')} kbps\n`)
+  try {
+    const summary = await runTranscode({ paths, audio, out: process.stdout })
+    if (summary.failed > 0) process.exitCode = 1
+  } finally {
+    await audio.close()
+    await engine.close()
+    sqlite.close()
+  }
+}
+
+// `tonearm user …` opens the database without the server lock, so it works beside a running server.
+export async function runUser(config: Config, args: ParsedArgs): Promise<void> {
+  checkDataDir(config.data)
+  const sqlite = await openDatabase(config.data)
+  try {
+    const accounts = openAccounts(config, sqlite.db)
+    await runUserCommand(accounts, args.positionals, args.flags, terminal)
+    accounts.close()
+  } finally {
+    sqlite.close()
+  }
+}
+
+const terminal: UserCommandIO = {
+  async readStdin() {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+  async promptLine(question) {
+    if (!process.stdin.isTTY) return null
+    const rl = createInterface({ input: process.stdin, output: process.stderr })
+    try {
+      return await rl.question(question)
+    } finally {
+      rl.close()
+    }
+  },
+  out: (line) => void process.stdout.write(`${line}\n`),
+}
+
+// `tonearm scan`: the server's scanner, once, in this process. It takes the scan lock (not the
+// server lock), so it runs beside a server on the same data directory and waits for its scan.
+export async function runScanCommand(config: Config, full: boolean): Promise<void> {
+  checkConfig(config)
+  const music = config.music.length > 0 ? config.music : [demoDir(config)]
+  if (config.music.length === 0 && !existsSync(demoDir(config)))
+    throw new DomainError('invalid', 'no music folder to scan: give --music DIR (or set TONEARM_MUSIC)')
+  const sqlite = await openDatabase(config.data)
+  syncMusicFolders(sqlite.db, music)
+  const catalog = openCatalog(config, sqlite, {})
+  const reporter = createScanReporter(process.stderr)
+  catalog.events.on('scan.waiting', () => reporter.waiting())
+  catalog.events.on('scan.started', reporter.progress)
+  catalog.events.on('scan.progress', reporter.progress)
+  const stop = () => void catalog.scanner.close()
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  const summary = await catalog.scanner.scan({ full, trigger: 'cli' })
+  sqlite.close()
+  process.stdout.write(reporter.finish(summary))
+  if (summary.status !== 'done') process.exitCode = 1
+}
+
+export async function runBackup(config: Config, dest: string | undefined): Promise<void> {
+  if (!dest) throw new DomainError('invalid', 'backup needs a destination: tonearm backup DEST --data DIR')
+  checkDataDir(config.data)
+  const result = await backup(config.data, dest)
+  console.log(
+    `backed up ${result.files.join(', ')} to ${result.dest} (${(result.bytes / 1e6).toFixed(1)} MB database)`,
+  )
+}

@@ -1,0 +1,98 @@
+// The parts every command builds the same way from the configuration.
+import { join } from 'node:path'
+import type { Registry } from 'prom-client'
+import { type Accounts, createAccounts } from '../accounts/index.ts'
+import type { AudioEngine } from '../audio/index.ts'
+import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.ts'
+import type { Config } from '../config/index.ts'
+import type { Sqlite } from '../db/index.ts'
+import type { IngestEvents, LiveHub } from '../devices/index.ts'
+import { type Events, parseBatch } from '../events/index.ts'
+import { loadOrCreateKey } from '../lib/keys.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { StatusBoard } from '../lib/status.ts'
+
+// The engine gets one worker more than the queue's background concurrency: the express slot that
+// lets a user waiting on play start at once while background ladders keep the other workers busy.
+export const engineOptions = (config: Config, logger: Logger) => ({
+  engine: config.engine,
+  ffmpegPath: config.ffmpegPath || undefined,
+  workers: config.audioWorkers + 1,
+  logger,
+})
+
+export const audioOptions = (
+  config: Config,
+  engine: AudioEngine,
+  deps: { sqlite: Sqlite; registry: Registry },
+  logger: Logger,
+) => ({
+  engine,
+  db: deps.sqlite.db,
+  cacheDir: join(config.data, 'cache', 'audio'),
+  cacheMaxBytes: config.audioCacheMb * 1024 * 1024,
+  registry: deps.registry,
+  concurrency: config.audioWorkers,
+  timing: { segmentSeconds: config.segmentSeconds, firstSegmentSeconds: config.firstSegmentSeconds },
+  rungsKbps: config.ladder,
+  gain: { targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 },
+  logger,
+})
+
+export const demoDir = (config: Config) => join(config.data, 'demo-music')
+
+export function openAccounts(config: Config, db: Parameters<typeof createAccounts>[0]['db']): Accounts {
+  return createAccounts({
+    db,
+    secretKey: loadOrCreateKey(config.data, 'subsonic'),
+    sessionDays: config.sessionDays,
+  })
+}
+
+export function openCatalog(
+  config: Config,
+  sqlite: Sqlite,
+  deps: { logger?: Logger; status?: StatusBoard; engine?: () => AudioEngine | undefined },
+): Catalog {
+  return createCatalog({
+    db: sqlite.db,
+    dataDir: config.data,
+    folders: () => listMusicFolders(sqlite.db),
+    scan: {
+      artistSeparators: config.artistSeparators,
+      ...(config.scanWorkers > 0 ? { workers: config.scanWorkers } : {}),
+    },
+    ...deps,
+  })
+}
+
+// A device's buffered listening, in the events log's own shape: its id is the event id (so a
+// replayed buffer is recognised), its clock time the client time, and the device that delivered
+// it is the one that heard it.
+export function deviceEventsInto(events: Events): IngestEvents {
+  return (userId, batch) => {
+    // The same all-or-nothing validation POST /api/events applies, with every bad field named
+    // (the batch's client-facing source field only admits web/api; the log records 'device').
+    const { events: checked } = parseBatch({
+      source: 'api',
+      events: batch.map(({ id, at, trackId, ...rest }) => ({
+        ...rest,
+        eventId: id,
+        clientTime: at,
+        ...(trackId === undefined ? {} : { trackId: String(trackId) }),
+      })),
+    })
+    return events.ingest(userId, checked, 'device')
+  }
+}
+
+// Scans and the library changes they make reach every subscribed device as live updates.
+export function publishCatalogChanges(catalog: Catalog, hub: LiveHub): void {
+  catalog.events.on('scan.progress', (p) =>
+    hub.publish('scan', { status: 'running', phase: p.phase, done: p.done, total: p.total }),
+  )
+  catalog.events.on('scan.finished', (s) => {
+    hub.publish('scan', { status: s.status === 'done' ? 'done' : 'failed', done: s.done, total: s.total })
+    hub.publish('library', { added: s.added, changed: s.updated, removed: s.removed })
+  })
+}
