@@ -22,10 +22,16 @@ const shortHash = (value: unknown) =>
  */
 const paramHashes = new WeakMap<Profile, Map<string, string>>()
 function memoHash(profile: Profile, kind: string, value: () => unknown): string {
-  const byKind = paramHashes.get(profile) ?? new Map<string, string>()
-  paramHashes.set(profile, byKind)
-  const hash = byKind.get(kind) ?? shortHash(value())
-  byKind.set(kind, hash)
+  let byKind = paramHashes.get(profile)
+  if (!byKind) {
+    byKind = new Map<string, string>()
+    paramHashes.set(profile, byKind)
+  }
+  let hash = byKind.get(kind)
+  if (hash === undefined) {
+    hash = shortHash(value())
+    byKind.set(kind, hash)
+  }
   return hash
 }
 

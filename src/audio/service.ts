@@ -80,6 +80,9 @@ export async function createAudioService(opts: AudioServiceOptions) {
   const segmentKey = (info: SourceInfo, profile: Profile, index: number) =>
     `${hlsPrefix(info, profile, timing)}/${segmentName(index)}`
 
+  // Bound once: a labelled inc() hashes its labels on every call, and cached segments are the hot path.
+  const segmentHits = metrics.cacheHits.labels({ kind: 'segment' })
+
   /** Segment cache key → the read-ahead job that is producing it. */
   const readingAhead = new Map<string, JobSpec>()
 
@@ -108,7 +111,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     }
     const key = segmentKey(info, profile, index)
     let file = cache.get(key)
-    if (file) metrics.cacheHits.inc({ kind: 'segment' })
+    if (file) segmentHits.inc()
     else {
       metrics.cacheMisses.inc({ kind: 'segment' })
       // Already being read ahead: join that short job (raising its priority) rather than encode twice.

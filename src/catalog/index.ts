@@ -10,7 +10,7 @@ import { type ArtistQuery, getArtist, listArtists } from './queries/artists.ts'
 import { listGenres } from './queries/genres.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
-import { lookupPlayableTrack } from './queries/playable.ts'
+import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
 import { getTrack, listTracks, type TrackQuery } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
@@ -81,7 +81,7 @@ export function createCatalog(deps: CatalogDeps) {
     /** A track as the listening statistics see it (string ids), or null when unknown. */
     listeningTrack: (trackId: string) => lookupListeningTrack(db, trackId),
     /** A present track's file, folder and format for streaming, or null (no grant check: callers filter by folder). */
-    playableTrack: (trackId: number) => lookupPlayableTrack(db, trackId),
+    playableTrack: preparePlayableLookup(db),
     /** Present tracks, albums and artists. */
     counts(): Record<'tracks' | 'albums' | 'artists', number> {
       const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT

@@ -22,8 +22,12 @@ export function allowedProfiles<P extends Profile>(profiles: readonly P[], maxBi
   return within.length > 0 ? within : sorted.slice(0, 1)
 }
 
-export const mayStream = (profile: Profile, all: readonly Profile[], maxBitrate: number) =>
-  allowedProfiles(all, maxBitrate).some((p) => p.id === profile.id)
+/** allowedProfiles(all, maxBitrate) includes profile — without building the list (segment requests ask). */
+export function mayStream(profile: Profile, all: readonly Profile[], maxBitrate: number): boolean {
+  if (withinCap(profile, maxBitrate)) return true
+  // Above the cap, only the lowest rung is allowed, and only when nothing is within the cap.
+  return all.every((p) => p.bitrateKbps >= profile.bitrateKbps && !withinCap(p, maxBitrate))
+}
 
 /**
  * The rung a player starts on (listed first in the master playlist, which hls.js and Apple's

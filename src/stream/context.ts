@@ -39,18 +39,48 @@ export interface Context extends StreamingDeps {
   sourceOf(track: StreamTrack): Source
   /** Short name of what a segment URL would contain: see urls.ts. */
   versionOf(info: LadderInfo): string
+  /** The ladder of a track and its version, re-read from the audio service at most once a second. */
+  ladder(track: StreamTrack): Promise<{ info: LadderInfo; version: string }>
   /** A track the user may see, else 404 — the same answer for one that does not exist, so ids reveal nothing. */
   visibleTrack(access: Access, trackId: number): StreamTrack
 }
 
 const VERSION_MEMO = 1024
+/**
+ * How long a catalog answer is reused. A player asks for a segment every few seconds and a proxy
+ * may ask hundreds of times a second; one lookup per track per second keeps the catalog off the
+ * hot path, and a removed track or deactivated folder still stops streaming within a second.
+ */
+const TRACK_MEMO_MS = 1000
+
+function rememberTracks(resolve: ResolveTrack, now: () => number): ResolveTrack {
+  const known = new Map<number, { at: number; track: StreamTrack | null }>()
+  return (trackId) => {
+    const t = now()
+    const hit = known.get(trackId)
+    if (hit && t - hit.at < TRACK_MEMO_MS && t >= hit.at) return hit.track
+    const track = resolve(trackId)
+    known.delete(trackId)
+    known.set(trackId, { at: t, track })
+    if (known.size > VERSION_MEMO) known.delete(known.keys().next().value as number)
+    return track
+  }
+}
 
 export function createContext(deps: StreamingDeps, urls: UrlPolicy): Context {
   const versions = new Map<string, string>()
+  const now = deps.now ?? Date.now
+  const resolveTrack = rememberTracks(deps.resolveTrack, now)
+  // Per track: a segment request then stats the file once (in getSegment), not twice.
+  const ladders = new Map<
+    number,
+    { at: number; path: string; value: { info: LadderInfo; version: string } }
+  >()
   return {
     ...deps,
+    resolveTrack,
     urls,
-    now: deps.now ?? Date.now,
+    now,
     requireAudio() {
       const audio = deps.audio()
       if (!audio) throw busy('the audio engine is still starting; try again in a moment', 2)
@@ -78,8 +108,19 @@ export function createContext(deps: StreamingDeps, urls: UrlPolicy): Context {
       if (versions.size > VERSION_MEMO) versions.delete(versions.keys().next().value as string)
       return version
     },
+    async ladder(track) {
+      const t = now()
+      const hit = ladders.get(track.id)
+      if (hit && hit.path === track.path && t - hit.at < TRACK_MEMO_MS && t >= hit.at) return hit.value
+      const info = await this.requireAudio().describe(this.sourceOf(track))
+      const value = { info, version: this.versionOf(info) }
+      ladders.delete(track.id)
+      ladders.set(track.id, { at: t, path: track.path, value })
+      if (ladders.size > VERSION_MEMO) ladders.delete(ladders.keys().next().value as number)
+      return value
+    },
     visibleTrack(access, trackId) {
-      const track = deps.resolveTrack(trackId)
+      const track = resolveTrack(trackId)
       if (!track || !access.folderIds.includes(track.folderId)) throw notFound(`track ${trackId}`)
       return track
     },

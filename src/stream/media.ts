@@ -59,8 +59,7 @@ export function mediaCalls(ctx: Context) {
 
   async function ladderOf(g: Grant) {
     const audio = ctx.requireAudio()
-    const info = await audio.describe(g.source)
-    return { audio, info, version: ctx.versionOf(info) }
+    return { audio, ...(await ctx.ladder(g.track)) }
   }
 
   async function master(g: Grant): Promise<string> {
