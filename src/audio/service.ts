@@ -23,6 +23,7 @@ const LADDER_CHUNK_SEGMENTS = 10
 
 export async function createAudioService(opts: AudioServiceOptions) {
   const { engine, db, timing, logger } = opts
+  const recheckMs = opts.recheckMs ?? 0
   const metrics = createAudioMetrics(opts.registry)
   const cache = await createDiskCache({
     dir: opts.cacheDir,
@@ -103,7 +104,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
   const background = (promise: Promise<unknown>) => void promise.catch(() => undefined)
 
   async function getSegment(source: Source, profileId: string, index: number, o: RequestOptions = {}) {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'hls')
     const count = segmentCount(planOf(info))
     if (!Number.isInteger(index) || index < 0 || index >= count) {
@@ -143,7 +144,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
   }
 
   async function getInit(source: Source, profileId: string): Promise<CachedFile> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'hls')
     const key = `${hlsPrefix(info, profile, timing)}/${INIT_NAME}`
     const known = cache.get(key)
@@ -168,7 +169,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     profileId: string,
     o: RequestOptions = {},
   ): Promise<CachedFile> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'files')
     const key = fileKey(info, profile)
     const known = cache.get(key)
@@ -186,7 +187,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
 
   /** A single-file rendition if it is cached already, without producing it (a cold one is streamed instead). */
   async function cachedRendition(source: Source, profileId: string): Promise<CachedFile | undefined> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     return cache.get(fileKey(info, profileOf(profileId, 'files')))
   }
 
@@ -202,7 +203,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     offsetSeconds: number,
     o: RequestOptions = {},
   ) {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'files')
     const duration = info.totalSamples / info.sampleRate
     if (!(offsetSeconds >= 0 && offsetSeconds < duration)) {
@@ -219,7 +220,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
   /** Per file version: the streaming layer asks on every playlist and segment request. */
   const described = new Map<string, LadderInfo>()
   async function describe(source: Source): Promise<LadderInfo> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const known = described.get(info.fingerprint)
     if (known?.sourceId === source.id) return known
     const fresh = ladderInfo(info, planOf(info), ladder)
@@ -237,7 +238,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     priority: Priority = 'background',
     o: { files?: boolean } = {},
   ) {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const count = segmentCount(planOf(info))
     const work: Promise<void>[] = []
     for (const profile of ladder.hls) {
@@ -268,7 +269,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
 
   /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
   async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const known = storedLoudness(info)
     if (known) return known
     const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
@@ -278,7 +279,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
 
   /** Which segments of a rung are cached: what a seek or a quality switch would cost. */
   async function cachedSegments(source: Source, profileId: string): Promise<boolean[]> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'hls')
     return Array.from({ length: segmentCount(planOf(info)) }, (_, i) =>
       cache.has(segmentKey(info, profile, i)),
@@ -297,10 +298,10 @@ export async function createAudioService(opts: AudioServiceOptions) {
     enqueueLadder,
     loudness,
     /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
-    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source)),
+    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source, recheckMs)),
     /** The playback gain to the configured target: measured loudness, else the file's ReplayGain tags. */
     playbackGain: async (source: Source, tags?: ReplayGainTags): Promise<Gain> =>
-      normalizationGain(storedLoudness(await describeSource(source)), tags, opts.gain),
+      normalizationGain(storedLoudness(await describeSource(source, recheckMs)), tags, opts.gain),
     cancelSource: (sourceId: string, o?: { background?: boolean }) => queue.cancelSource(sourceId, o),
     stats: (): QueueStats & { cacheBytes: number; cacheFiles: number } => {
       const c = cache.stats()

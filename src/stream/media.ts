@@ -129,13 +129,19 @@ export function mediaCalls(ctx: Context) {
     version: string,
     rungId: string,
     index: number,
-    signal?: AbortSignal,
+    /** Asked for only when the segment must be made: creating a request's signal costs. */
+    signal?: () => AbortSignal,
   ): Promise<ServedFile> {
     const { audio, rung } = await rungOf(g, version, rungId)
     if (index >= rung.segmentDurations.length) {
       throw notFound(`segment ${index} (this track has segments 0..${rung.segmentDurations.length - 1})`)
     }
-    const file = await audio.getSegment(g.source, rungId, index, { priority: 'play', signal })
+    const file = await audio.getSegment(g.source, rungId, index, {
+      priority: 'play',
+      get signal() {
+        return signal?.()
+      },
+    })
     return {
       path: file.path,
       size: file.size,

@@ -42,14 +42,11 @@ export function mediaPipeline(deps: {
     h.set('cross-origin-resource-policy', 'cross-origin')
     h.set('access-control-allow-origin', '*')
     h.set('access-control-expose-headers', 'Content-Length, Content-Range, Accept-Ranges, ETag, X-Request-Id')
-    const entry = {
-      method: c.req.method,
-      path: c.req.path,
-      status,
-      ms: +(performance.now() - started).toFixed(1),
+    const level = status >= 400 ? 'info' : 'debug'
+    if (log.isLevelEnabled(level)) {
+      const ms = +(performance.now() - started).toFixed(1)
+      log[level]({ method: c.req.method, path: c.req.path, status, ms }, 'media request')
     }
-    if (status >= 400) log.info(entry, 'media request')
-    else log.debug(entry, 'media request')
   }
   return [ids, handle]
 }

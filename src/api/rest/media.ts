@@ -128,7 +128,8 @@ export function mediaRoutes(streaming: Streaming, pipeline: MiddlewareHandler<Ap
       if (file === 'index.m3u8') return sendPlaylist(c, await streaming.playlist(grant, version, rung))
       if (file === 'init.mp4') return sendFile(c, await streaming.init(grant, version, rung))
       const index = Number(file.slice(0, -'.m4s'.length))
-      return sendFile(c, await streaming.segment(grant, version, rung, index, c.req.raw.signal))
+      // The client's abort signal only matters when the segment has to be made (see stream/media.ts).
+      return sendFile(c, await streaming.segment(grant, version, rung, index, () => c.req.raw.signal))
     })
     .openapi(fileRoute, async (c) => {
       const { token, id, format } = c.req.valid('param')
