@@ -24,6 +24,11 @@ export interface Auth {
   authenticate(secret: string): Principal | null
   /** A user named by a trusted SSO proxy's header; created on first sight when allowed. */
   authenticateProxyUser(username: string, opts: { create: boolean; client: Client }): Promise<Principal>
+  /**
+   * The user a signed media URL was issued to, with their rights as they are now (read only);
+   * null once the user is gone. Memory only: it runs on every segment request.
+   */
+  signedUrlPrincipal(userId: number): Principal | null
 }
 
 export interface LoginThrottles {
@@ -97,6 +102,10 @@ export function createAuth(deps: {
       }
       if (!user) throw unauthorized(`the proxy signed in "${username.slice(0, 64)}", who has no account here`)
       return index.principal(user, null, { kind: 'proxy', id: null })
+    },
+    signedUrlPrincipal(userId) {
+      const user = index.user(userId)
+      return user ? index.principal(user, ['read'], { kind: 'signed-url', id: null }) : null
     },
   }
 }

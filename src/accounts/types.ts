@@ -12,7 +12,7 @@ export const TOKEN_KINDS = ['api', 'subsonic'] as const
 export type TokenKind = (typeof TOKEN_KINDS)[number]
 
 /** How the principal proved who it is; the API edge uses it for CSRF and Subsonic for key rules. */
-export type CredentialKind = 'session' | 'api' | 'subsonic' | 'proxy' | 'subsonic-password'
+export type CredentialKind = 'session' | 'api' | 'subsonic' | 'proxy' | 'subsonic-password' | 'signed-url'
 
 export interface Principal {
   userId: number

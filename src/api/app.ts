@@ -8,6 +8,7 @@ import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { runtimeName } from '../platform/runtime.ts'
+import type { Streaming } from '../stream/index.ts'
 import type { WebAsset } from '../webapp/index.ts'
 import { clientInfo } from './client.ts'
 import type { AppEnv } from './context.ts'
@@ -22,6 +23,9 @@ import { deviceRoutes } from './rest/devices.ts'
 import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
+import { mediaRoutes } from './rest/media.ts'
+import { mediaPipeline } from './rest/media-pipeline.ts'
+import { playRoutes } from './rest/play.ts'
 import { setupRoutes } from './rest/setup.ts'
 import { tokenRoutes } from './rest/tokens.ts'
 import { userRoutes } from './rest/users.ts'
@@ -76,6 +80,8 @@ export interface AppDeps {
   events?: Events
   /** Limits of the device channel (frame size, rate, heartbeat); defaults in src/api/ws/sockets.ts. */
   sockets?: Partial<SocketLimits>
+  /** The play call and the signed media routes; absent in apps built for other tests. */
+  streaming?: Streaming
 }
 
 export function createApp(deps: AppDeps) {
@@ -84,6 +90,13 @@ export function createApp(deps: AppDeps) {
   const { accounts } = deps
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
+  // Signed media first: their handlers answer before the general middleware below would run.
+  if (deps.streaming) {
+    app.route(
+      '/api',
+      mediaRoutes(deps.streaming, mediaPipeline({ accounts, metrics: deps.metrics, logger: deps.logger })),
+    )
+  }
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
     const log = deps.logger.child({ reqId: c.get('requestId') })
@@ -157,6 +170,7 @@ export function createApp(deps: AppDeps) {
     app.route('/api', statsRoutes(deps.events))
     app.route('/api', scrobblerRoutes(deps.events))
   }
+  if (deps.streaming) app.route('/api', playRoutes(deps.streaming))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

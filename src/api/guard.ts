@@ -32,18 +32,43 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'GET /api/setup',
+  // Signed media URLs: the signature in the path is the credential (checked by the stream
+  // domain), so native players, <audio>, hls.js workers and caching proxies need no cookie.
+  'GET /api/media/{token}/tracks/{id}/master.m3u8',
+  'GET /api/media/{token}/tracks/{id}/hls/{version}/{rung}/{file}',
+  'GET /api/media/{token}/tracks/{id}/file/{format}',
 ])
 /** Public only while no user exists; afterwards it needs a principal like everything else. */
 export const SETUP_ROUTE = 'POST /api/setup'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/**
+ * POSTs that only read: starting playback issues signed URLs and warms the audio cache but
+ * changes nothing a user owns, so a read-only token (a player, a script) may call them.
+ */
+export const READ_POSTS: ReadonlySet<string> = new Set([
+  'POST /api/tracks/{id}/play',
+  'POST /api/tracks/{id}/prefetch',
+])
+
+/** Matches "METHOD /path" against route templates whose `{param}`s stand for one path segment. */
+function routeMatcher(templates: ReadonlySet<string>): (route: string) => boolean {
+  const exact = new Set([...templates].filter((t) => !t.includes('{')))
+  const patterns = [...templates]
+    .filter((t) => t.includes('{'))
+    .map((t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`))
+  return (route) => exact.has(route) || patterns.some((p) => p.test(route))
+}
+const isPublicRoute = routeMatcher(PUBLIC_ROUTES)
+const isReadPost = routeMatcher(READ_POSTS)
+
 export function authenticate(opts: GuardOptions): MiddlewareHandler<AppEnv> {
   const { accounts } = opts
   return async (c, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     const route = `${method} ${c.req.path}`
-    const isPublic = PUBLIC_ROUTES.has(route) || (route === SETUP_ROUTE && accounts.setup.needed())
+    const isPublic = isPublicRoute(route) || (route === SETUP_ROUTE && accounts.setup.needed())
 
     const bearer = bearerToken(c)
     let principal: Principal | null = null
@@ -75,7 +100,7 @@ export function authenticate(opts: GuardOptions): MiddlewareHandler<AppEnv> {
     if (isPublic) return next()
     if (!principal) return deny(c, 'sign in first: send a bearer token or the session cookie')
 
-    const needed: Scope = SAFE_METHODS.has(c.req.method) ? 'read' : 'write'
+    const needed: Scope = SAFE_METHODS.has(c.req.method) || isReadPost(route) ? 'read' : 'write'
     if (!hasScope(principal, needed))
       throw forbidden(`this token lacks the ${needed} scope needed for ${c.req.method}`)
     return next()

@@ -1,11 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createStreaming, loadMediaKeys } from '../stream/index.ts'
 import { PUBLIC_ROUTES, SETUP_ROUTE } from './guard.ts'
 import { type TestApp, testApp } from './testing.ts'
 
 let t: TestApp
 let doc: { paths: Record<string, Record<string, { security?: unknown[] }>>; security: unknown[] }
 beforeAll(async () => {
-  t = await testApp()
+  // With the optional domains mounted, so every route the guard names is in the document.
+  t = await testApp({}, (f) => ({
+    streaming: createStreaming({
+      audio: () => undefined,
+      resolveTrack: () => null,
+      access: (id) => f.accounts.auth.signedUrlPrincipal(id),
+      keys: loadMediaKeys(f.dir, { graceMs: 0 }),
+      version: 'test',
+    }),
+  }))
   doc = (await (await t.call('GET', '/api/openapi.json')).json()) as typeof doc
 })
 afterAll(() => t.close())

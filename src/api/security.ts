@@ -30,6 +30,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     // HSTS belongs to whoever terminates TLS; sent from a plain-http LAN server it could lock a
     // hostname to https that the household has no certificate for.
     strictTransportSecurity: false,
+    // A route that needs another value says so itself (the signed media routes allow other origins).
+    overwrite: false,
   })
 }
 

@@ -16,8 +16,32 @@ const FORMAT_VERSION = 1
 const shortHash = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 10)
 
+/**
+ * Profiles and timing are fixed for the life of a process, so each name's hash is computed once:
+ * cache names are built on every segment request (the segment and its read-ahead).
+ */
+const paramHashes = new WeakMap<Profile, Map<string, string>>()
+function memoHash(profile: Profile, kind: string, value: () => unknown): string {
+  let byKind = paramHashes.get(profile)
+  if (!byKind) {
+    byKind = new Map<string, string>()
+    paramHashes.set(profile, byKind)
+  }
+  let hash = byKind.get(kind)
+  if (hash === undefined) {
+    hash = shortHash(value())
+    byKind.set(kind, hash)
+  }
+  return hash
+}
+
 export function hlsPrefix(info: SourceInfo, profile: Profile, timing: SegmentTiming): string {
-  const params = shortHash({ v: FORMAT_VERSION, profile, timing, preroll: PREROLL_FRAMES })
+  const params = memoHash(profile, `hls:${timing.segmentSeconds}:${timing.firstSegmentSeconds}`, () => ({
+    v: FORMAT_VERSION,
+    profile,
+    timing,
+    preroll: PREROLL_FRAMES,
+  }))
   return `${info.fingerprint}/${profile.id}/${params}`
 }
 
@@ -25,7 +49,8 @@ export const INIT_NAME = 'init.mp4'
 export const segmentName = (index: number) => `seg-${index}.m4s`
 
 export function fileKey(info: SourceInfo, profile: Profile): string {
-  return `${info.fingerprint}/${profile.id}/${shortHash({ v: FORMAT_VERSION, profile })}/file.${fileFormat(profile.codec).extension}`
+  const params = memoHash(profile, 'file', () => ({ v: FORMAT_VERSION, profile }))
+  return `${info.fingerprint}/${profile.id}/${params}/file.${fileFormat(profile.codec).extension}`
 }
 
 /** A whole single-file rendition, or a stream of one from `offsetSeconds` on. */

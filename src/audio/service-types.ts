@@ -19,6 +19,12 @@ export interface AudioServiceOptions {
   timing: SegmentTiming
   rungsKbps: readonly number[]
   gain: GainOptions
+  /**
+   * How long a source file's identity (size, mtime) may be reused before it is stat'ed again;
+   * 0 (the default) stats on every call. The server uses a second: a changed file is then noticed
+   * within a second, and a stat no longer rides on every segment request.
+   */
+  recheckMs?: number
   logger?: Logger
 }
 

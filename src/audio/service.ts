@@ -23,6 +23,7 @@ const LADDER_CHUNK_SEGMENTS = 10
 
 export async function createAudioService(opts: AudioServiceOptions) {
   const { engine, db, timing, logger } = opts
+  const recheckMs = opts.recheckMs ?? 0
   const metrics = createAudioMetrics(opts.registry)
   const cache = await createDiskCache({
     dir: opts.cacheDir,
@@ -39,12 +40,20 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return profile
   }
 
-  const planOf = (info: SourceInfo): SegmentPlan =>
-    planSegments(
+  const plans = new Map<string, SegmentPlan>()
+  /** The segment plan of a file version, made once: every segment request needs it. */
+  function planOf(info: SourceInfo): SegmentPlan {
+    const known = plans.get(info.fingerprint)
+    if (known) return known
+    const plan = planSegments(
       aacRate(info.sampleRate),
       Math.round((info.totalSamples * aacRate(info.sampleRate)) / info.sampleRate),
       timing,
     )
+    plans.set(info.fingerprint, plan)
+    if (plans.size > 512) plans.delete(plans.keys().next().value as string)
+    return plan
+  }
 
   async function store(key: string, bytes: Uint8Array): Promise<CachedFile> {
     const file = await cache.put(key, bytes)
@@ -72,6 +81,9 @@ export async function createAudioService(opts: AudioServiceOptions) {
   const segmentKey = (info: SourceInfo, profile: Profile, index: number) =>
     `${hlsPrefix(info, profile, timing)}/${segmentName(index)}`
 
+  // Bound once: a labelled inc() hashes its labels on every call, and cached segments are the hot path.
+  const segmentHits = metrics.cacheHits.labels({ kind: 'segment' })
+
   /** Segment cache key → the read-ahead job that is producing it. */
   const readingAhead = new Map<string, JobSpec>()
 
@@ -92,7 +104,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
   const background = (promise: Promise<unknown>) => void promise.catch(() => undefined)
 
   async function getSegment(source: Source, profileId: string, index: number, o: RequestOptions = {}) {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'hls')
     const count = segmentCount(planOf(info))
     if (!Number.isInteger(index) || index < 0 || index >= count) {
@@ -100,7 +112,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     }
     const key = segmentKey(info, profile, index)
     let file = cache.get(key)
-    if (file) metrics.cacheHits.inc({ kind: 'segment' })
+    if (file) segmentHits.inc()
     else {
       metrics.cacheMisses.inc({ kind: 'segment' })
       // Already being read ahead: join that short job (raising its priority) rather than encode twice.
@@ -132,7 +144,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
   }
 
   async function getInit(source: Source, profileId: string): Promise<CachedFile> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'hls')
     const key = `${hlsPrefix(info, profile, timing)}/${INIT_NAME}`
     const known = cache.get(key)
@@ -157,7 +169,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     profileId: string,
     o: RequestOptions = {},
   ): Promise<CachedFile> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'files')
     const key = fileKey(info, profile)
     const known = cache.get(key)
@@ -173,6 +185,12 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return file
   }
 
+  /** A single-file rendition if it is cached already, without producing it (a cold one is streamed instead). */
+  async function cachedRendition(source: Source, profileId: string): Promise<CachedFile | undefined> {
+    const info = await describeSource(source, recheckMs)
+    return cache.get(fileKey(info, profileOf(profileId, 'files')))
+  }
+
   /**
    * A single-file rendition from `offsetSeconds` on (Subsonic's timeOffset, a progressive seek),
    * streamed while ffmpeg encodes so the first bytes go out at once; cancelling the stream (the
@@ -185,7 +203,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     offsetSeconds: number,
     o: RequestOptions = {},
   ) {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'files')
     const duration = info.totalSamples / info.sampleRate
     if (!(offsetSeconds >= 0 && offsetSeconds < duration)) {
@@ -199,9 +217,16 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return { stream, ...fileFormat(profile.codec, true) }
   }
 
+  /** Per file version: the streaming layer asks on every playlist and segment request. */
+  const described = new Map<string, LadderInfo>()
   async function describe(source: Source): Promise<LadderInfo> {
-    const info = await describeSource(source)
-    return ladderInfo(info, planOf(info), ladder)
+    const info = await describeSource(source, recheckMs)
+    const known = described.get(info.fingerprint)
+    if (known?.sourceId === source.id) return known
+    const fresh = ladderInfo(info, planOf(info), ladder)
+    described.set(info.fingerprint, fresh)
+    if (described.size > 512) described.delete(described.keys().next().value as string)
+    return fresh
   }
 
   /**
@@ -213,7 +238,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     priority: Priority = 'background',
     o: { files?: boolean } = {},
   ) {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const count = segmentCount(planOf(info))
     const work: Promise<void>[] = []
     for (const profile of ladder.hls) {
@@ -244,7 +269,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
 
   /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
   async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const known = storedLoudness(info)
     if (known) return known
     const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
@@ -254,7 +279,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
 
   /** Which segments of a rung are cached: what a seek or a quality switch would cost. */
   async function cachedSegments(source: Source, profileId: string): Promise<boolean[]> {
-    const info = await describeSource(source)
+    const info = await describeSource(source, recheckMs)
     const profile = profileOf(profileId, 'hls')
     return Array.from({ length: segmentCount(planOf(info)) }, (_, i) =>
       cache.has(segmentKey(info, profile, i)),
@@ -268,14 +293,15 @@ export async function createAudioService(opts: AudioServiceOptions) {
     getInit,
     getSegment,
     getRendition,
+    cachedRendition,
     transcodeFrom,
     enqueueLadder,
     loudness,
     /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
-    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source)),
+    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source, recheckMs)),
     /** The playback gain to the configured target: measured loudness, else the file's ReplayGain tags. */
     playbackGain: async (source: Source, tags?: ReplayGainTags): Promise<Gain> =>
-      normalizationGain(storedLoudness(await describeSource(source)), tags, opts.gain),
+      normalizationGain(storedLoudness(await describeSource(source, recheckMs)), tags, opts.gain),
     cancelSource: (sourceId: string, o?: { background?: boolean }) => queue.cancelSource(sourceId, o),
     stats: (): QueueStats & { cacheBytes: number; cacheFiles: number } => {
       const c = cache.stats()

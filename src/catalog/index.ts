@@ -10,6 +10,7 @@ import { type ArtistQuery, getArtist, listArtists } from './queries/artists.ts'
 import { listGenres } from './queries/genres.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
+import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
 import { getTrack, listTracks, type TrackQuery } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
@@ -31,6 +32,7 @@ export type { ArtistDetail, ArtistQuery, ArtistSummary } from './queries/artists
 export type { GenreSummary } from './queries/genres.ts'
 export type { ListeningTrack } from './queries/listening.ts'
 export { DEFAULT_LIMIT, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
+export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
 export {
   TRACK_SORTS,
@@ -78,6 +80,8 @@ export function createCatalog(deps: CatalogDeps) {
     cover: covers.get,
     /** A track as the listening statistics see it (string ids), or null when unknown. */
     listeningTrack: (trackId: string) => lookupListeningTrack(db, trackId),
+    /** A present track's file, folder and format for streaming, or null (no grant check: callers filter by folder). */
+    playableTrack: preparePlayableLookup(db),
     /** Present tracks, albums and artists. */
     counts(): Record<'tracks' | 'albums' | 'artists', number> {
       const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT

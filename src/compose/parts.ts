@@ -36,6 +36,7 @@ export const audioOptions = (
   timing: { segmentSeconds: config.segmentSeconds, firstSegmentSeconds: config.firstSegmentSeconds },
   rungsKbps: config.ladder,
   gain: { targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 },
+  recheckMs: 1000,
   logger,
 })
 

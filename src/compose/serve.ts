@@ -17,6 +17,7 @@ import { DomainError } from '../lib/errors.ts'
 import { createLogger, type Logger } from '../lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from '../lib/status.ts'
 import { serveHttp } from '../platform/serve.ts'
+import { openStreaming } from '../stream/index.ts'
 import { VERSION } from '../version.ts'
 import { loadWebAssets } from '../webapp/index.ts'
 
@@ -52,6 +53,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
   accounts.watch()
 
   let engine: AudioEngine | undefined
+  let audio: AudioService | undefined
   const catalog = openCatalog(config, sqlite, { logger, status, engine: () => engine })
   const metrics = createMetrics()
   registerScanMetrics(metrics.registry, catalog.scanner, catalog.counts)
@@ -73,6 +75,12 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     ingestEvents: deviceEventsInto(events),
     onError: (err) => logger.error({ err }, 'devices: delivering to a device failed'),
   })
+  const streaming = openStreaming(config.data, {
+    audio: () => audio,
+    resolveTrack: catalog.playableTrack,
+    access: (userId) => accounts.auth.signedUrlPrincipal(userId),
+    version: VERSION,
+  })
   const app = createApp({
     version: VERSION,
     logger,
@@ -85,6 +93,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     events,
     catalog,
     devices,
+    streaming,
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
@@ -121,7 +130,6 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     'listening',
   )
 
-  let audio: AudioService | undefined
   let stopping = false
   let watcher: LibraryWatcher | undefined
   const audioReady = startAudio(config, logger, status, { sqlite, registry: metrics.registry }).then(

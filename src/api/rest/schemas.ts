@@ -131,6 +131,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflicts with the current state',
   413: 'The body is larger than the configured limit',
   415: 'The body is not JSON',
+  416: 'The Range cannot be satisfied (or is malformed); Content-Range: bytes */size gives the size',
   429: 'Too many failed attempts; wait Retry-After seconds',
 }
 

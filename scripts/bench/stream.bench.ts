@@ -1,0 +1,233 @@
+// Streaming figures (issue 6) against a real server spawned from source on loopback, WASM engine,
+// the demo library: time to first byte of a cached first segment and of a cold one, and
+// throughput and p99 latency of 200 concurrent clients fetching cached segments, from Tonearm
+// (signature, user and folder checks in place) and from nginx serving the same files statically.
+// Goals: cached TTFB p50 < 5 ms; cold < 400 ms; throughput ≥ 0.7× nginx. A bare Bun.serve of the
+// same files is measured too: the most any server on this runtime can do, which on a loaded
+// two-core machine can itself be well under 0.7× nginx.
+import { spawn, spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { demoLibrary } from '../../tests/helpers/library.ts'
+import { findNginx, startNginx } from '../../tests/helpers/nginx.ts'
+import { fromSource, removeDir, start, tempDir, waitForHealth } from '../../tests/helpers/server.ts'
+import { against, emit, median, type Result, result } from './lib.ts'
+
+const log = (line: string) => process.stderr.write(`stream bench: ${line}\n`)
+const ROUNDS = 3
+const LOAD_SECONDS = 8
+
+function ensure(binary: () => string | undefined, pkg: string): string | undefined {
+  if (binary()) return binary()
+  log(`${pkg} missing; trying apt-get install ${pkg}`)
+  spawnSync(
+    'sh',
+    ['-c', `apt-get install -y -qq ${pkg} || (apt-get update -qq && apt-get install -y -qq ${pkg})`],
+    {
+      stdio: ['ignore', 2, 2],
+    },
+  )
+  return binary()
+}
+const which = (name: string) => () => {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' })
+  return r.status === 0 ? r.stdout.trim() : undefined
+}
+const nginxBinary = ensure(findNginx, 'nginx')
+const wrk = ensure(which('wrk'), 'wrk')
+
+const data = tempDir('tonearm-stream-bench-')
+const server = await start(fromSource, ['--data', data, '--music', await demoLibrary(), '--engine', 'wasm'], {
+  admin: true,
+  env: { TONEARM_LOG_LEVEL: 'info' },
+})
+await waitForHealth(
+  server.url,
+  (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
+)
+for (let i = 0; i < 300; i++) {
+  const scan = (await (await server.api('/api/scan')).json()) as { state: string; lastScan?: unknown }
+  if (scan.state === 'idle' && scan.lastScan) break
+  await Bun.sleep(100)
+}
+const tracks = ((await (await server.api('/api/tracks?limit=500')).json()) as { items: { id: number }[] })
+  .items
+log(`${tracks.length} tracks scanned`)
+
+/** The master playlist's rungs of a track, as absolute media playlist URLs by rung id. */
+async function rungsOf(trackId: number): Promise<Map<string, string>> {
+  const res = await server.api(`/api/tracks/${trackId}/play`, { method: 'POST' })
+  const { hls } = (await res.json()) as { hls: string }
+  const master = await (await fetch(hls)).text()
+  const uris = master.split('\n').filter((l) => l.endsWith('index.m3u8'))
+  return new Map(uris.map((u) => [u.split('/').at(-2) as string, new URL(u, hls).href]))
+}
+
+/** Milliseconds until the response headers are in (fetch resolves then), and the body read. */
+async function ttfb(url: string): Promise<number> {
+  const t0 = performance.now()
+  const res = await fetch(url)
+  const ms = performance.now() - t0
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`)
+  await res.arrayBuffer()
+  return ms
+}
+
+const results: Result[] = []
+
+// 1. Cold: the first segment of a rung nothing has asked for (the play call warms its start rung,
+// aac-160; the others stay cold), made by the WASM engine while the client waits.
+const cold: number[] = []
+for (const track of tracks) {
+  const rungs = await rungsOf(track.id)
+  for (const rung of ['aac-24', 'aac-96', 'aac-320']) {
+    cold.push(await ttfb(new URL('0.m4s', rungs.get(rung)).href))
+  }
+}
+results.push(
+  result('first segment TTFB, cold (WASM)', 'ms', cold, {
+    note: `goal < 400 ms; p90 ${percentile(cold, 0.9).toFixed(0)} ms over ${cold.length} rungs`,
+  }),
+)
+log(`cold first segment: median ${median(cold).toFixed(0)} ms`)
+
+// 2. Cached: the same first segment again and again.
+const first = new URL('0.m4s', (await rungsOf(tracks[0]?.id as number)).get('aac-160')).href
+await ttfb(first)
+const cached: number[] = []
+for (let i = 0; i < 300; i++) cached.push(await ttfb(first))
+results.push(
+  result('first segment TTFB, cached', 'ms', cached, {
+    note: `goal p50 < 5 ms; p99 ${percentile(cached, 0.99).toFixed(2)} ms`,
+  }),
+)
+log(`cached first segment: median ${median(cached).toFixed(2)} ms`)
+
+// 3. Load: 200 clients on every segment of one rung of a track, rotating.
+if (wrk && nginxBinary) {
+  const rung = (await rungsOf(tracks[0]?.id as number)).get('aac-160') as string
+  const playlist = await (await fetch(rung)).text()
+  const segments = playlist.split('\n').filter((l) => l.endsWith('.m4s'))
+  const keys: string[] = []
+  for (const s of segments) {
+    const res = await fetch(new URL(s, rung))
+    keys.push(JSON.parse(res.headers.get('etag') as string) as string)
+    await res.arrayBuffer()
+  }
+  const tonearmPaths = segments.map((s) => new URL(s, rung).pathname)
+  // nginx serves the very files of the audio cache: its keys are the segments' ETags.
+  const nginxDir = tempDir('tonearm-stream-bench-nginx-')
+  const nginx = await startNginx(
+    nginxBinary,
+    nginxDir,
+    (port) => `sendfile on; tcp_nopush on;
+  server {
+    listen 127.0.0.1:${port};
+    root ${join(data, 'cache', 'audio')};
+    location / { add_header Cache-Control "public, max-age=31536000, immutable"; }
+  }`,
+  )
+  // The runtime's ceiling: Bun.serve answering each path with the cached file, nothing else.
+  const bareScript = join(nginxDir, 'bare.ts')
+  writeFileSync(
+    bareScript,
+    `const root = ${JSON.stringify(join(data, 'cache', 'audio'))}
+const s = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (req) => new Response(Bun.file(root + new URL(req.url).pathname), { headers: { 'cache-control': 'public, max-age=31536000, immutable' } }) })
+console.log(s.port)
+`,
+  )
+  const bare = spawn(process.execPath, [bareScript], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const barePort = await new Promise<number>((resolve) =>
+    bare.stdout?.once('data', (d) => resolve(Number(String(d).trim()))),
+  )
+  const bareUrl = `http://127.0.0.1:${barePort}`
+  const load = (base: string, paths: string[]) => {
+    const script = join(nginxDir, `paths-${Math.random().toString(36).slice(2)}.lua`)
+    writeFileSync(
+      script,
+      `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+`,
+    )
+    const r = spawnSync(wrk, ['-t2', '-c200', `-d${LOAD_SECONDS}s`, '--latency', '-s', script, base], {
+      encoding: 'utf8',
+    })
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1])
+    const [, value = 'NaN', unit = 'ms'] = /99%\s+([\d.]+)(us|ms|s)/.exec(r.stdout) ?? []
+    const p99 = Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!
+    const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1]
+    if (errors) throw new Error(`${base}: ${errors} failed responses\n${r.stdout}`)
+    return { rps, p99 }
+  }
+  const tonearm: { rps: number; p99: number }[] = []
+  const reference: { rps: number; p99: number }[] = []
+  const ceiling: { rps: number; p99: number }[] = []
+  const staticPaths = keys.map((k) => `/${k}`)
+  // A first round for the JIT and the page cache, not counted; then alternating rounds, since the
+  // machine is shared and both should see the same background load.
+  load(server.url, tonearmPaths)
+  load(
+    nginx.url,
+    keys.map((k) => `/${k}`),
+  )
+  for (let round = 0; round < ROUNDS; round++) {
+    tonearm.push(load(server.url, tonearmPaths))
+    reference.push(
+      load(
+        nginx.url,
+        keys.map((k) => `/${k}`),
+      ),
+    )
+    log(
+      `round ${round + 1}: Tonearm ${tonearm.at(-1)?.rps.toFixed(0)} req/s, nginx ${reference.at(-1)?.rps.toFixed(0)} req/s`,
+    )
+  }
+  const ref = result(
+    'cached segments, 200 clients: nginx static',
+    'req/s',
+    reference.map((x) => x.rps),
+  )
+  const refP99 = result(
+    'cached segments, 200 clients: nginx static p99',
+    'ms',
+    reference.map((x) => x.p99),
+  )
+  results.push(
+    against(
+      result(
+        'cached segments, 200 clients: Tonearm',
+        'req/s',
+        tonearm.map((x) => x.rps),
+        {
+          note: 'goal ratio ≥ 0.7; signature, user and folder checks on every request',
+        },
+      ),
+      ref,
+    ),
+    against(
+      result(
+        'cached segments, 200 clients: Tonearm p99',
+        'ms',
+        tonearm.map((x) => x.p99),
+      ),
+      refP99,
+    ),
+    ref,
+    refP99,
+  )
+  await nginx.stop()
+  removeDir(nginxDir)
+} else log('no wrk or nginx: load figures skipped')
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] as number
+}
+
+await server.stop()
+removeDir(data)
+emit(results)
