@@ -12,6 +12,8 @@ const MAX_ATTEMPTS = 2
 interface Task {
   job: RunJob
   attempts: number
+  /** Output already reached a streaming consumer: a retry would repeat it, so none is made. */
+  streamed?: boolean
   slot?: Slot
   settle(error: unknown, result?: RunResult): void
 }
@@ -54,8 +56,12 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
           if (message.type === 'crashed') {
             logger?.debug({ log: logTail(message.log) }, 'ffmpeg log before the WASM crash')
             lose(slot, message.reason)
-          } else if (message.type === 'chunk') slot.task?.job.stream?.onData(message.data)
-          else if (message.type === 'failed') fail(slot, message.reason)
+          } else if (message.type === 'chunk') {
+            if (slot.task) {
+              slot.task.streamed = true
+              slot.task.job.stream?.onData(message.data)
+            }
+          } else if (message.type === 'failed') fail(slot, message.reason)
           else finish(slot, message)
         }
       })
@@ -83,7 +89,8 @@ export async function createWasmEngine(opts: { workers: number; logger?: Logger 
     if (!task) return
     task.slot = undefined
     task.attempts += 1
-    if (task.attempts < MAX_ATTEMPTS && !task.job.stream) {
+    // A streaming job that crashed before its first byte can start over as if nothing happened.
+    if (task.attempts < MAX_ATTEMPTS && !task.streamed) {
       logger?.warn({ reason }, 'ffmpeg WASM worker crashed; retrying the job in a fresh worker')
       queue.unshift(task)
     } else {
