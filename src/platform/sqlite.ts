@@ -34,7 +34,7 @@ async function openBun(path: string, opts: OpenOptions): Promise<Sqlite> {
   const schemaModule = await import('../db/schema/index.ts')
   const client = opts.readonly ? new Database(path, { readonly: true }) : new Database(path, { create: true })
   return {
-    db: drizzle(client, { schema: schemaModule }) as unknown as Db,
+    db: immediateTransactions(drizzle(client, { schema: schemaModule }) as unknown as Db),
     exec: (sql) => client.run(sql),
     all: <T>(sql: string, ...params: unknown[]) =>
       client.query(sql).all(...(params as Parameters<ReturnType<typeof client.query>['all']>)) as T[],
@@ -48,11 +48,22 @@ async function openNode(path: string, opts: OpenOptions): Promise<Sqlite> {
   const schemaModule = await import('../db/schema/index.ts')
   const client = new Database(path, { readonly: opts.readonly ?? false })
   return {
-    db: drizzle(client, { schema: schemaModule }) as unknown as Db,
+    db: immediateTransactions(drizzle(client, { schema: schemaModule }) as unknown as Db),
     exec: (sql) => {
       client.exec(sql)
     },
     all: <T>(sql: string, ...params: unknown[]) => client.prepare(sql).all(...params) as T[],
     close: () => client.close(),
   }
+}
+
+// Transactions here write, and several processes share the file (server, `tonearm user`, `scan`,
+// `backup`). A DEFERRED transaction that reads and then writes must upgrade its lock; in WAL mode
+// that upgrade fails at once with SQLITE_BUSY (busy_timeout is not consulted) when another
+// connection committed meanwhile. IMMEDIATE takes the write lock at BEGIN, where busy_timeout
+// waits its turn. Callers may still ask for another behaviour explicitly.
+function immediateTransactions(db: Db): Db {
+  const original = db.transaction.bind(db)
+  db.transaction = ((fn, config) => original(fn, { behavior: 'immediate', ...config })) as Db['transaction']
+  return db
 }
