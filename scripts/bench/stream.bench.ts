@@ -163,61 +163,46 @@ end
     if (errors) throw new Error(`${base}: ${errors} failed responses\n${r.stdout}`)
     return { rps, p99 }
   }
-  const tonearm: { rps: number; p99: number }[] = []
-  const reference: { rps: number; p99: number }[] = []
-  const ceiling: { rps: number; p99: number }[] = []
   const staticPaths = keys.map((k) => `/${k}`)
+  const targets = [
+    { name: 'Tonearm', base: server.url, paths: tonearmPaths },
+    { name: 'nginx static', base: nginx.url, paths: staticPaths },
+    { name: 'bare Bun.serve', base: bareUrl, paths: staticPaths },
+  ]
+  const runs = new Map(targets.map((t) => [t.name, [] as { rps: number; p99: number }[]]))
   // A first round for the JIT and the page cache, not counted; then alternating rounds, since the
-  // machine is shared and both should see the same background load.
-  load(server.url, tonearmPaths)
-  load(
-    nginx.url,
-    keys.map((k) => `/${k}`),
-  )
+  // machine is shared and every server should see the same background load.
+  for (const t of targets) load(t.base, t.paths)
   for (let round = 0; round < ROUNDS; round++) {
-    tonearm.push(load(server.url, tonearmPaths))
-    reference.push(
-      load(
-        nginx.url,
-        keys.map((k) => `/${k}`),
-      ),
-    )
+    for (const t of targets) runs.get(t.name)?.push(load(t.base, t.paths))
     log(
-      `round ${round + 1}: Tonearm ${tonearm.at(-1)?.rps.toFixed(0)} req/s, nginx ${reference.at(-1)?.rps.toFixed(0)} req/s`,
+      `round ${round + 1}: ${targets.map((t) => `${t.name} ${runs.get(t.name)?.at(-1)?.rps.toFixed(0)} req/s`).join(', ')}`,
     )
   }
-  const ref = result(
-    'cached segments, 200 clients: nginx static',
-    'req/s',
-    reference.map((x) => x.rps),
-  )
-  const refP99 = result(
-    'cached segments, 200 clients: nginx static p99',
-    'ms',
-    reference.map((x) => x.p99),
-  )
+  bare.kill()
+  const of = (name: string, what: 'rps' | 'p99') => (runs.get(name) ?? []).map((x) => x[what])
+  const label = (name: string, what: 'rps' | 'p99') =>
+    `cached segments, 200 clients: ${name}${what === 'p99' ? ' p99' : ''}`
+  const nginxRps = result(label('nginx static', 'rps'), 'req/s', of('nginx static', 'rps'))
+  const nginxP99 = result(label('nginx static', 'p99'), 'ms', of('nginx static', 'p99'))
+  const bareRps = result(label('bare Bun.serve', 'rps'), 'req/s', of('bare Bun.serve', 'rps'))
   results.push(
     against(
-      result(
-        'cached segments, 200 clients: Tonearm',
-        'req/s',
-        tonearm.map((x) => x.rps),
-        {
-          note: 'goal ratio ≥ 0.7; signature, user and folder checks on every request',
-        },
-      ),
-      ref,
+      result(label('Tonearm', 'rps'), 'req/s', of('Tonearm', 'rps'), {
+        note: 'goal ratio ≥ 0.7; signature, user, folder and bitrate checks on every request',
+      }),
+      nginxRps,
     ),
+    against(result(label('Tonearm', 'p99'), 'ms', of('Tonearm', 'p99')), nginxP99),
+    against(result(`${label('Tonearm', 'rps')} vs bare Bun.serve`, 'req/s', of('Tonearm', 'rps')), bareRps),
     against(
-      result(
-        'cached segments, 200 clients: Tonearm p99',
-        'ms',
-        tonearm.map((x) => x.p99),
-      ),
-      refP99,
+      result(`${label('bare Bun.serve', 'rps')} vs nginx`, 'req/s', of('bare Bun.serve', 'rps'), {
+        note: "the runtime's own ceiling on this machine",
+      }),
+      nginxRps,
     ),
-    ref,
-    refP99,
+    nginxRps,
+    nginxP99,
   )
   await nginx.stop()
   removeDir(nginxDir)
