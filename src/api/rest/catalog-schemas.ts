@@ -1,19 +1,12 @@
 import { z } from '@hono/zod-openapi'
 import { ALBUM_SORTS, MAX_LIMIT, TRACK_SORTS } from '../../catalog/index.ts'
+import { problem } from './problems.ts'
 
 // Response and parameter schemas of the catalog routes: what the OpenAPI document publishes.
 
-export const ProblemSchema = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), code: z.string() })
-  .catchall(z.unknown())
-  .openapi('Problem')
-
 export const problemResponses = {
-  400: {
-    description: 'A parameter is invalid; `field` names it',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
-  },
-  404: { description: 'No such item', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  400: problem('A parameter is invalid; `field` names it'),
+  404: problem('No such item'),
 } as const
 
 export const IdParam = z.object({

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { type Catalog, COVER_SIZES } from '../../catalog/index.ts'
-import { ProblemSchema, problemResponses } from './catalog-schemas.ts'
+import { problemResponses } from './catalog-schemas.ts'
+import { ProblemSchema } from './problems.ts'
 import { createRouter } from './router.ts'
 
 // Cover ids are content hashes, so a cover URL never changes meaning: immutable caching.

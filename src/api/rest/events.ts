@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { BatchSchema, batchRejected, type Events, fieldErrors, type LoggedEvent } from '../../events/index.ts'
 import type { AppEnv } from '../context.ts'
-import { authenticated, readableUser, requireUser } from '../principal.ts'
+import { principalOf } from '../guard.ts'
+import { readableUser } from '../principal.ts'
 import { problem } from '../problem.ts'
 import { ProblemResponses } from './problems.ts'
 
@@ -27,7 +28,6 @@ const ingestRoute = createRoute({
   description:
     'All or nothing: if any event is invalid, the response is a 400 problem whose `errors` list every bad field by its path (`events[3].heardMs`) and nothing is stored. Idempotent: an event whose `eventId` this user already sent is accepted and ignored, so a client may retry a batch freely.',
   middleware: [
-    authenticated,
     bodyLimit({
       maxSize: MAX_BODY,
       onError: (c) => problem(c, 413, 'too_large', `a batch may be at most ${MAX_BODY} bytes; split it`),
@@ -44,7 +44,6 @@ const streamRoute = createRoute({
   method: 'get',
   path: '/events/stream',
   tags: ['events'],
-  middleware: [authenticated] as const,
   summary: 'Stream the event log as NDJSON, from an offset, then live',
   description:
     'One JSON event per line, each with its `offset`; resume after a disconnect with `from=<last offset seen>`. With `follow=true` (the default) the response stays open and new events arrive as they are appended; an empty line is sent every 15 s of silence as a heartbeat (skip blank lines). Users see their own events; admins see everyone’s unless `userId` is given. Events compacted away (older than the retention) are no longer in the log: the stream starts after the offset in the `X-Compacted-Through` header.',
@@ -89,7 +88,7 @@ export function eventRoutes(events: Events) {
     .openapi(
       ingestRoute,
       (c) => {
-        const { userId } = requireUser(c)
+        const { userId } = principalOf(c)
         const { source, events: batch } = c.req.valid('json')
         return c.json(events.ingest(userId, batch, source), 200)
       },
@@ -100,7 +99,7 @@ export function eventRoutes(events: Events) {
       },
     )
     .openapi(streamRoute, (c) => {
-      const principal = requireUser(c)
+      const principal = principalOf(c)
       const q = c.req.valid('query')
       const compacted = events.watermark()
       const abort = new AbortController()

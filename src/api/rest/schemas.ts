@@ -8,6 +8,7 @@ import {
   TOKEN_KINDS,
   USERNAME_PATTERN,
 } from '../../accounts/index.ts'
+import { problem } from './problems.ts'
 
 // Schemas shared by the account routes. They mirror the domain's rules so the OpenAPI document
 // tells clients the limits; the domain checks again, so the CLI gets the same answers.
@@ -107,22 +108,6 @@ export const AuditEntrySchema = z
   })
   .openapi('AuditEntry')
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string(),
-    code: z
-      .string()
-      .openapi({ description: 'stable machine-readable name, e.g. invalid, unauthorized, busy' }),
-    requestId: z.string().optional(),
-    field: z.string().optional().openapi({ description: 'the offending field, for 400s' }),
-    retryAfterSeconds: z.number().optional().openapi({ description: 'for 429s; also in Retry-After' }),
-  })
-  .openapi('Problem')
-
 const ERROR_TEXT: Record<number, string> = {
   400: 'A field is missing or invalid; `field` names it',
   401: 'No valid credentials',
@@ -137,15 +122,7 @@ const ERROR_TEXT: Record<number, string> = {
 
 /** Problem responses for the OpenAPI document. */
 export function errors(...statuses: (keyof typeof ERROR_TEXT)[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [
-      s,
-      {
-        description: ERROR_TEXT[s] as string,
-        content: { 'application/problem+json': { schema: ProblemSchema } },
-      },
-    ]),
-  )
+  return Object.fromEntries(statuses.map((s) => [s, problem(ERROR_TEXT[s] as string)]))
 }
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { type Events, SERVICES } from '../../events/index.ts'
 import type { AppEnv } from '../context.ts'
-import { authenticated, requireUser } from '../principal.ts'
+import { principalOf } from '../guard.ts'
 import { ProblemResponses } from './problems.ts'
 
 const Scrobbler = z
@@ -20,7 +20,6 @@ const listRoute = createRoute({
   method: 'get',
   path: '/me/scrobblers',
   tags: ['scrobbling'],
-  middleware: [authenticated] as const,
   summary: 'Your connected scrobbling services',
   responses: {
     200: {
@@ -35,7 +34,6 @@ const putRoute = createRoute({
   method: 'put',
   path: '/me/scrobblers/{service}',
   tags: ['scrobbling'],
-  middleware: [authenticated] as const,
   summary: 'Connect (or reconnect) ListenBrainz or Last.fm',
   description:
     'ListenBrainz: `{ "token": "<user token>" }`. Last.fm: `{ "sessionKey": "<sk>" }`, using the server’s API account (settings lastfmApiKey/lastfmApiSecret), or with your own `apiKey` and `apiSecret`. Secrets are stored encrypted and never returned. Only plays after connecting are submitted.',
@@ -75,7 +73,6 @@ const deleteRoute = createRoute({
   method: 'delete',
   path: '/me/scrobblers/{service}',
   tags: ['scrobbling'],
-  middleware: [authenticated] as const,
   summary: 'Disconnect a service and drop what was waiting to be sent to it',
   request: { params },
   responses: { 204: { description: 'Disconnected (or was not connected)' }, ...ProblemResponses },
@@ -83,13 +80,13 @@ const deleteRoute = createRoute({
 
 export function scrobblerRoutes(events: Events) {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listRoute, (c) => c.json({ items: events.scrobblers.list(requireUser(c).userId) }, 200))
+    .openapi(listRoute, (c) => c.json({ items: events.scrobblers.list(principalOf(c).userId) }, 200))
     .openapi(putRoute, (c) => {
-      const { userId } = requireUser(c)
+      const { userId } = principalOf(c)
       return c.json(events.scrobblers.set(userId, c.req.valid('param').service, c.req.valid('json')), 200)
     })
     .openapi(deleteRoute, (c) => {
-      events.scrobblers.remove(requireUser(c).userId, c.req.valid('param').service)
+      events.scrobblers.remove(principalOf(c).userId, c.req.valid('param').service)
       return c.body(null, 204)
     })
 }

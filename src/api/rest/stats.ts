@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Principal } from '../../accounts/index.ts'
 import { type Events, PERIODS, type Scope, WINDOWS } from '../../events/index.ts'
 import type { AppEnv } from '../context.ts'
-import { authenticated, readableUser, requireUser } from '../principal.ts'
+import { principalOf } from '../guard.ts'
+import { readableUser } from '../principal.ts'
 import { ProblemResponses } from './problems.ts'
 
 const scope = z
@@ -34,7 +35,6 @@ const topRoute = createRoute({
   method: 'get',
   path: '/stats/top',
   tags: ['stats'],
-  middleware: [authenticated] as const,
   summary: 'Most played tracks, albums or artists over a period',
   request: {
     query: z.object({ kind: z.enum(['track', 'album', 'artist']).default('track'), period, scope, limit }),
@@ -49,7 +49,6 @@ const historyRoute = createRoute({
   method: 'get',
   path: '/stats/history',
   tags: ['stats'],
-  middleware: [authenticated] as const,
   summary: 'Your counted plays, newest first (private; admins may name a user)',
   request: {
     query: z.object({
@@ -79,7 +78,6 @@ const timeRoute = createRoute({
   method: 'get',
   path: '/stats/listening-time',
   tags: ['stats'],
-  middleware: [authenticated] as const,
   summary: 'Time spent listening over a period, per UTC day',
   request: { query: z.object({ period, scope }) },
   responses: json(
@@ -98,7 +96,6 @@ const trendingRoute = createRoute({
   method: 'get',
   path: '/stats/trending',
   tags: ['stats'],
-  middleware: [authenticated] as const,
   summary: 'Tracks the household plays most right now',
   request: {
     query: z.object({
@@ -119,7 +116,6 @@ const skipsRoute = createRoute({
   method: 'get',
   path: '/stats/skips',
   tags: ['stats'],
-  middleware: [authenticated] as const,
   summary: 'Most skipped tracks, with the skip rate (skips per start)',
   request: { query: z.object({ scope, limit }) },
   responses: json(
@@ -142,7 +138,6 @@ const nowPlayingRoute = createRoute({
   method: 'get',
   path: '/stats/now-playing',
   tags: ['stats'],
-  middleware: [authenticated] as const,
   summary: 'What every device in the household is playing',
   responses: json(
     z.object({
@@ -166,31 +161,31 @@ export function statsRoutes(events: Events) {
   return new OpenAPIHono<AppEnv>()
     .openapi(topRoute, (c) => {
       const q = c.req.valid('query')
-      const items = stats.top(q.kind, q.period, toScope(q.scope, requireUser(c)), q.limit)
+      const items = stats.top(q.kind, q.period, toScope(q.scope, principalOf(c)), q.limit)
       return c.json({ kind: q.kind, period: q.period, scope: q.scope, items }, 200)
     })
     .openapi(historyRoute, (c) => {
-      const principal = requireUser(c)
+      const principal = principalOf(c)
       const q = c.req.valid('query')
       const userId = readableUser(principal, q.userId) ?? principal.userId
       return c.json(stats.history(userId, { cursor: q.cursor, limit: q.limit }), 200)
     })
     .openapi(timeRoute, (c) => {
       const q = c.req.valid('query')
-      const total = stats.listeningTime(q.period, toScope(q.scope, requireUser(c)))
+      const total = stats.listeningTime(q.period, toScope(q.scope, principalOf(c)))
       return c.json({ period: q.period, scope: q.scope, ...total }, 200)
     })
     .openapi(trendingRoute, (c) => {
-      requireUser(c)
+      principalOf(c)
       const q = c.req.valid('query')
       return c.json({ window: q.window, items: stats.trending(q.window, q.limit) }, 200)
     })
     .openapi(skipsRoute, (c) => {
       const q = c.req.valid('query')
-      return c.json({ items: stats.skips(toScope(q.scope, requireUser(c)), q.limit) }, 200)
+      return c.json({ items: stats.skips(toScope(q.scope, principalOf(c)), q.limit) }, 200)
     })
     .openapi(nowPlayingRoute, (c) => {
-      requireUser(c)
+      principalOf(c)
       return c.json({ items: stats.nowPlaying() }, 200)
     })
 }
