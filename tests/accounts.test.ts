@@ -1,20 +1,15 @@
-import { afterAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
+import { describe, expect, it, setDefaultTimeout } from 'bun:test'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { fromSource, removeDir, run, start, tempDir } from './helpers/server.ts'
+import { freshDirs } from './helpers/dirs.ts'
+import { fromSource, run, start } from './helpers/server.ts'
 
 // Accounts from the outside: the CLI beside a running server, the environment bootstrap, and
 // sign-in over real HTTP with production-strength password hashing.
 
 setDefaultTimeout(120_000)
 
-const dirs: string[] = []
-const fresh = () => {
-  const d = tempDir()
-  dirs.push(d)
-  return d
-}
-afterAll(() => dirs.forEach(removeDir))
+const fresh = freshDirs()
 
 const login = (url: string, username: string, password: string) =>
   fetch(`${url}/api/auth/login`, {

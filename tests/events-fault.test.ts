@@ -118,7 +118,7 @@ function domain(sqlite: Sqlite, data: string): Events {
     db: sqlite.db,
     registry: new Registry(),
     logger: createLogger('silent'),
-    resolveTrack: noCatalog, // what the server uses on this branch
+    resolveTrack: noCatalog, // as the server sees these tracks: none of them is in its (empty) catalog
     keyFile: join(data, 'keys', 'scrobble.key'),
     config: loadConfig({ flags: { data }, env: {} }).config,
     version: 'test',

@@ -1,20 +1,15 @@
 import { Database } from 'bun:sqlite'
-import { afterAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
+import { describe, expect, it, setDefaultTimeout } from 'bun:test'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fromSource, libraryReady, removeDir, run, start, tempDir, waitForHealth } from './helpers/server.ts'
+import { freshDirs } from './helpers/dirs.ts'
+import { fromSource, libraryReady, run, start, waitForHealth } from './helpers/server.ts'
 import { smokeSuite } from './helpers/smoke.ts'
 
 setDefaultTimeout(120_000)
 smokeSuite(fromSource)
 
-const dirs: string[] = []
-const fresh = () => {
-  const d = tempDir()
-  dirs.push(d)
-  return d
-}
-afterAll(() => dirs.forEach(removeDir))
+const fresh = freshDirs()
 
 describe('bad settings stop the program with one line', () => {
   const cases: [string, string[], Record<string, string>, RegExp][] = [
