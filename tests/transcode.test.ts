@@ -58,7 +58,7 @@ test('a transcode killed mid-job leaves no partial file, and the next run retrie
   const [cmd, ...pre] = fromSource.command
   const child = spawn(cmd as string, [...pre, ...args], { stdio: 'ignore' })
   const exited = new Promise((resolve) => child.on('exit', resolve))
-  // Kill it as soon as the segment job is running inside a worker.
+  // Kill it as soon as a segment job is running inside a worker and the other is queued.
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     // Until the CLI has created and migrated the database there is nothing to read.
@@ -71,7 +71,9 @@ test('a transcode killed mid-job leaves no partial file, and the next run retrie
           }
         })()
       : []
-    if (rows.some((r) => r.kind === 'segments' && r.state === 'running')) break
+    // Both ladder jobs queued (the CLI inserts them one after the other) and the first one running.
+    const segments = rows.filter((r) => r.kind === 'segments')
+    if (segments.length === 2 && segments.some((r) => r.state === 'running')) break
     await Bun.sleep(20)
   }
   child.kill('SIGKILL')
