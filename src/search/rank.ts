@@ -101,7 +101,9 @@ export function rank(
   }
 
   const keep = (doc: IndexedDoc | undefined, all: boolean) =>
-    doc !== undefined && inYears(doc, q.years) && (!all || deferred.every((d) => holds(doc, d.term, d.prefix)))
+    doc !== undefined &&
+    inYears(doc, q.years) &&
+    (!all || deferred.every((d) => holds(doc, d.term, d.prefix)))
 
   if (lookedUp.length === 0 && filterLeaves.length === 0)
     // Only a year range: every item of those years, in name order.

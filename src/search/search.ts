@@ -1,9 +1,11 @@
+import type { Registry } from 'prom-client'
 import { busy, invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { loadDocs, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
 import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
+import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
 import { prefixList, rank } from './rank.ts'
@@ -24,8 +26,8 @@ export interface SearchDeps {
   status?: StatusBoard
   /** How often the household play counts are re-read for ranking (default one minute). */
   popularityRefreshMs?: number
-  /** Called after every find/suggest with its duration, for metrics. */
-  onQuery?: (op: 'find' | 'suggest', seconds: number) => void
+  /** Where index size, build progress and query latency are published. */
+  registry?: Registry
 }
 
 export interface FindOptions {
@@ -53,6 +55,8 @@ export interface SearchStats {
   documents: Record<SearchKind, number>
   terms: number
   buildMs: number | null
+  /** Heap growth across the start-up build: the index's size, roughly (other work runs meanwhile). */
+  heapBytes: number | null
 }
 
 const CHUNK = 5000
@@ -65,7 +69,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 function visibleTo(folderIds: readonly number[] | undefined) {
   if (!folderIds) return () => true
   const granted = new Set(folderIds)
-  return (doc: IndexedDoc | undefined) => doc !== undefined && doc.folders.some((f) => granted.has(f))
+  return (doc: IndexedDoc | undefined) => doc?.folders.some((f) => granted.has(f)) ?? false
 }
 
 export function createSearch(deps: SearchDeps) {
@@ -77,6 +81,8 @@ export function createSearch(deps: SearchDeps) {
   const popularity = createPopularity(db)
   let state: SearchStats['state'] = 'idle'
   let buildMs: number | null = null
+  let heapBytes: number | null = null
+  let progress = 0
   let queued: TrackChanges[] = []
   let timer: ReturnType<typeof setInterval> | undefined
   let unsubscribe: (() => void) | undefined
@@ -158,6 +164,7 @@ export function createSearch(deps: SearchDeps) {
   async function build(): Promise<void> {
     state = 'building'
     const t0 = performance.now()
+    const heap0 = process.memoryUsage().heapUsed
     const loaded = SEARCH_KINDS.map((k) => [k, loadDocs(db, k)] as const)
     const total = loaded.reduce((n, [, docs]) => n + docs.length, 0)
     let done = 0
@@ -165,12 +172,15 @@ export function createSearch(deps: SearchDeps) {
       for (let i = 0; i < docs.length; i += CHUNK) {
         indexes[kind].addAll(docs.slice(i, i + CHUNK))
         done += Math.min(CHUNK, docs.length - i)
+        progress = done / total
         deps.status?.set('search', { status: 'working', task: 'indexing', done, total })
         await yieldToLoop()
       }
       indexes[kind].settle()
     }
     buildMs = performance.now() - t0
+    heapBytes = Math.max(0, process.memoryUsage().heapUsed - heap0)
+    progress = 1
     state = 'ready'
     // What the scanner changed meanwhile is applied now (each change is idempotent).
     const pending = queued
@@ -192,9 +202,22 @@ export function createSearch(deps: SearchDeps) {
     try {
       return fn()
     } finally {
-      deps.onQuery?.(op, (performance.now() - t0) / 1000)
+      observe?.(op, (performance.now() - t0) / 1000)
     }
   }
+
+  const stats = (): SearchStats => ({
+    state,
+    documents: documents(),
+    terms: SEARCH_KINDS.reduce((n, k) => n + indexes[k].termCount(), 0),
+    buildMs,
+    heapBytes,
+  })
+  let observe: ReturnType<typeof searchMetrics> | undefined
+  const publish = (registry: Registry) => {
+    observe = searchMetrics(registry, () => ({ ...stats(), progress }))
+  }
+  if (deps.registry) publish(deps.registry)
 
   return {
     /** Builds the index from the catalog (yielding between chunks) and starts following changes. */
@@ -218,12 +241,9 @@ export function createSearch(deps: SearchDeps) {
       if (timer) clearInterval(timer)
     },
     ready: () => state === 'ready',
-    stats: (): SearchStats => ({
-      state,
-      documents: documents(),
-      terms: SEARCH_KINDS.reduce((n, k) => n + indexes[k].termCount(), 0),
-      buildMs,
-    }),
+    stats,
+    /** Publishes index size, build progress and query latency in this registry (/metrics). */
+    publish,
     /** Re-reads the play counts now (the timer does it every minute). */
     refreshPopularity: () => popularity.refresh(),
 
@@ -270,7 +290,9 @@ export function createSearch(deps: SearchDeps) {
             if (++n >= limit) break
           }
         }
-        candidates.sort((a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank)
+        candidates.sort(
+          (a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank,
+        )
         return candidates.slice(0, limit).map(({ doc, kind }) => ({
           kind,
           id: doc.id,

@@ -33,7 +33,10 @@ export async function writeLibrary(dir: string, tracks: readonly FixtureTrack[])
     if (t.albumArtist) comments.push(['ALBUMARTIST', t.albumArtist])
     if (t.genre) comments.push(['GENRE', t.genre])
     if (t.year) comments.push(['DATE', String(t.year)])
-    writeFileSync(join(folder, `${String(i + 1).padStart(2, '0')} - ${safe(t.title)}.flac`), retagFlac(flac, comments))
+    writeFileSync(
+      join(folder, `${String(i + 1).padStart(2, '0')} - ${safe(t.title)}.flac`),
+      retagFlac(flac, comments),
+    )
   })
 }
 
@@ -45,7 +48,13 @@ export const LIBRARY: readonly FixtureTrack[] = [
   { artist: 'Beetles Revival', album: 'Tribute', title: 'Love Me Do', genre: 'Pop', year: 2001 },
   { artist: 'Beat Happening', album: 'Jamboree', title: 'Indian Summer', genre: 'Indie', year: 1988 },
   { artist: 'Beyoncé', album: 'Lemonade', title: 'Formation', genre: 'R&B', year: 2016 },
-  { artist: 'R.E.M.', album: 'Automatic for the People', title: 'Everybody Hurts', genre: 'Alternative', year: 1992 },
+  {
+    artist: 'R.E.M.',
+    album: 'Automatic for the People',
+    title: 'Everybody Hurts',
+    genre: 'Alternative',
+    year: 1992,
+  },
   {
     artist: 'Rage Against the Machine',
     album: 'Rage Against the Machine',

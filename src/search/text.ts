@@ -11,7 +11,10 @@ const SEPARATORS = /[^\p{L}\p{N}]+/gu
 const MAX_TERM = 40
 
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase()
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
 }
 
 /**

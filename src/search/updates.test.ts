@@ -86,17 +86,13 @@ describe('following the catalog', () => {
 describe('popularity', () => {
   it('lifts what the household plays, and what this user plays more', async () => {
     const id = (artist: string) =>
-      String(
-        search
-          .find('track', `yesterday artist:"${artist}"`, { offset: 0, limit: 1 })
-          .ids.at(0),
-      )
+      String(search.find('track', `yesterday artist:"${artist}"`, { offset: 0, limit: 1 }).ids.at(0))
     const beatles = id('the beatles')
     const cover = id('cover band')
     const plays = (trackId: string, n: number) =>
       Array.from({ length: n }, (_, i) => listen(trackId, 120_000, Date.now() - i * 600_000)).flat()
     await events.ingest(1, plays(beatles, 5), 'api')
-    const { head } = await events.ingest(2, plays(cover, 3), "api")
+    const { head } = await events.ingest(2, plays(cover, 3), 'api')
     await events.reached(head)
     search.refreshPopularity()
     expect(tracks('yesterday')).toEqual(['The Beatles – Yesterday', 'Cover Band – Yesterday'])
