@@ -28,6 +28,8 @@ import {
   engineOptions,
   openAccounts,
   openCatalog,
+  openLibrary,
+  openPlaylists,
   publishCatalogChanges,
 } from './parts.ts'
 
@@ -94,6 +96,8 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     catalog,
     devices,
     streaming,
+    playlists: openPlaylists(sqlite, catalog, hub),
+    library: openLibrary(sqlite, catalog),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {

@@ -207,3 +207,31 @@ export function getTrack(db: Db, id: number, folderIds?: readonly number[]): Tra
       )[0]?.n ?? 0,
   }
 }
+
+/**
+ * Summaries of the tracks among `ids` that are present and in the given folders, keyed by id: one
+ * query for a page of ids (playlists, stars, shares). Unknown, missing and hidden ids are absent.
+ */
+export function trackSummariesByIds(
+  db: Db,
+  ids: readonly number[],
+  folderIds?: readonly number[],
+): Map<number, TrackSummary> {
+  const out = new Map<number, TrackSummary>()
+  for (const chunk of chunks([...new Set(ids)])) {
+    const rows = db.all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+      WHERE t.id IN (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )}) AND ${visible(folderIds)}`)
+    for (const r of rows) out.set(r.id, summary(r))
+  }
+  return out
+}
+
+/** SQLite caps the variables of one statement; 500 ids per IN list stays far below any build's cap. */
+export function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
