@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { link, mkdir, readdir, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { statSync } from 'node:fs'
+import { link, mkdir, readdir, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 
 /**

@@ -144,7 +144,10 @@ test('jobs left running by a crash run again at the next start', async () => {
   expect(first.started).toEqual(['interrupted'])
   // What a kill -9 leaves behind: the row still says running, and its owner process is gone.
   expect(sqlite.db.select({ state: audioJobs.state }).from(audioJobs).all()).toEqual([{ state: 'running' }])
-  sqlite.db.update(audioJobs).set({ owner: `${DEAD_PID}.gone` }).run()
+  sqlite.db
+    .update(audioJobs)
+    .set({ owner: `${DEAD_PID}.gone` })
+    .run()
   const again = gatedWork()
   const restarted = queueWith(again.handler)
   await tick()
@@ -240,7 +243,10 @@ test('closing hands running jobs back as pending, and the next queue of a dead o
   await tick()
   await q.close()
   expect(sqlite.db.select({ state: audioJobs.state }).from(audioJobs).all()).toEqual([{ state: 'pending' }])
-  sqlite.db.update(audioJobs).set({ owner: `${DEAD_PID}.gone` }).run()
+  sqlite.db
+    .update(audioJobs)
+    .set({ owner: `${DEAD_PID}.gone` })
+    .run()
   const again = gatedWork()
   const next = queueWith(again.handler)
   await tick()

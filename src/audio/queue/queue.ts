@@ -150,9 +150,13 @@ export function createJobQueue(opts: {
   function elsewhere(job: Job, where: Claim | { outcome: 'pending' }): void {
     if (where.outcome === 'gone') {
       done += 1
-      return settle(job)
+      settle(job)
+      return
     }
-    if (where.outcome === 'failed') return settle(job, new Error(where.error))
+    if (where.outcome === 'failed') {
+      settle(job, new Error(where.error))
+      return
+    }
     if (where.outcome === 'pending') {
       job.state = 'pending'
       return
@@ -192,7 +196,10 @@ export function createJobQueue(opts: {
 
   function start(job: Job, viaExpress: boolean): void {
     const claimed = claim(db, job.spec.key, owner)
-    if (claimed.outcome !== 'claimed') return elsewhere(job, claimed)
+    if (claimed.outcome !== 'claimed') {
+      elsewhere(job, claimed)
+      return
+    }
     job.id = claimed.id
     const handler = handlers[job.spec.kind]
     job.state = 'running'
@@ -279,8 +286,7 @@ export function createJobQueue(opts: {
           // fixed. A pending or running row (another process's) is left to the claim in start().
           .onConflictDoUpdate({ target: audioJobs.key, set: fresh, setWhere: eq(audioJobs.state, 'failed') })
           .returning({ id: audioJobs.id })
-          .get() ??
-        db.select({ id: audioJobs.id }).from(audioJobs).where(eq(audioJobs.key, spec.key)).get()
+          .get() ?? db.select({ id: audioJobs.id }).from(audioJobs).where(eq(audioJobs.key, spec.key)).get()
       if (!row) return submit(spec, o)
       job = {
         id: row.id,
