@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { AudioEngine } from '../audio/index.ts'
+import type { AudioEngine, GainOptions } from '../audio/index.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
@@ -55,6 +55,8 @@ export interface CatalogDeps {
   status?: StatusBoard
   /** The audio engine once started; covers are resized with its ffmpeg. */
   engine?: () => AudioEngine | undefined
+  /** The loudness target that tracks' and albums' gains reach. */
+  gain?: GainOptions
 }
 
 /** The catalog: scanning, browsing and covers over one database. Browse calls take `folderIds` to enforce grants. */
@@ -72,9 +74,9 @@ export function createCatalog(deps: CatalogDeps) {
     listArtists: (q?: ArtistQuery) => listArtists(db, q),
     getArtist: (id: number, folderIds?: readonly number[]) => getArtist(db, id, folderIds),
     listAlbums: (q?: AlbumQuery) => listAlbums(db, q),
-    getAlbum: (id: number, folderIds?: readonly number[]) => getAlbum(db, id, folderIds),
-    listTracks: (q?: TrackQuery) => listTracks(db, q),
-    getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds),
+    getAlbum: (id: number, folderIds?: readonly number[]) => getAlbum(db, id, folderIds, deps.gain),
+    listTracks: (q?: TrackQuery) => listTracks(db, q, deps.gain),
+    getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds, deps.gain),
     listGenres: (q?: PageRequest) => listGenres(db, q),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,

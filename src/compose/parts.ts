@@ -35,12 +35,14 @@ export const audioOptions = (
   concurrency: config.audioWorkers,
   timing: { segmentSeconds: config.segmentSeconds, firstSegmentSeconds: config.firstSegmentSeconds },
   rungsKbps: config.ladder,
-  gain: { targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 },
+  gain: gainOptions(config),
   recheckMs: 1000,
   logger,
 })
 
 export const demoDir = (config: Config) => join(config.data, 'demo-music')
+
+const gainOptions = (config: Config) => ({ targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 })
 
 export function openAccounts(config: Config, db: Parameters<typeof createAccounts>[0]['db']): Accounts {
   return createAccounts({
@@ -59,6 +61,7 @@ export function openCatalog(
     db: sqlite.db,
     dataDir: config.data,
     folders: () => listMusicFolders(sqlite.db),
+    gain: gainOptions(config),
     scan: {
       artistSeparators: config.artistSeparators,
       ...(config.scanWorkers > 0 ? { workers: config.scanWorkers } : {}),
