@@ -258,7 +258,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
         work.push(queue.submit(spec, { priority }))
       }
     }
-    if (!storedLoudness(info, source)) {
+    if (!knownAndFiled(info, source)) {
       const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source, params: {} }
       work.push(queue.submit(spec, { priority }))
     }
@@ -269,10 +269,17 @@ export async function createAudioService(opts: AudioServiceOptions) {
   const storedLoudness = (info: SourceInfo, source: Source) =>
     loudnessStore.read(info.fingerprint, source.contentId)
 
+  /** Measured already: filed under the content id too, so the catalog sees it. */
+  function knownAndFiled(info: SourceInfo, source: Source): Loudness | undefined {
+    const known = storedLoudness(info, source)
+    if (known && source.contentId) loudnessStore.attach(info.fingerprint, source.contentId)
+    return known
+  }
+
   /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
   async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {
     const info = await describeSource(source, recheckMs)
-    const known = storedLoudness(info, source)
+    const known = knownAndFiled(info, source)
     if (known) return known
     const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source, params: {} }
     await queue.submit(spec, { priority: o.priority ?? 'background', signal: o.signal })

@@ -8,6 +8,7 @@ import type { MusicFolder } from './folders.ts'
 import { type AlbumQuery, getAlbum, listAlbums } from './queries/albums.ts'
 import { type ArtistQuery, getArtist, listArtists } from './queries/artists.ts'
 import { listGenres } from './queries/genres.ts'
+import { type LibrarySelection, libraryCounts, selectLibrary } from './queries/library.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
@@ -30,7 +31,9 @@ export {
 } from './queries/albums.ts'
 export type { ArtistDetail, ArtistQuery, ArtistSummary } from './queries/artists.ts'
 export type { GenreSummary } from './queries/genres.ts'
+export type { LibrarySelection, LibraryTrack } from './queries/library.ts'
 export type { ListeningTrack } from './queries/listening.ts'
+export type { AlbumLoudnessInfo, LoudnessInfo } from './queries/loudness.ts'
 export { DEFAULT_LIMIT, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
 export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
@@ -84,6 +87,9 @@ export function createCatalog(deps: CatalogDeps) {
     listeningTrack: (trackId: string) => lookupListeningTrack(db, trackId),
     /** A present track's file, folder and format for streaming, or null (no grant check: callers filter by folder). */
     playableTrack: preparePlayableLookup(db),
+    /** Present tracks as audio sources: for background ladders and loudness, and `tonearm transcode`. */
+    library: (s?: LibrarySelection) => selectLibrary(db, s),
+    libraryCounts: () => libraryCounts(db),
     /** Present tracks, albums and artists. */
     counts(): Record<'tracks' | 'albums' | 'artists', number> {
       const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT

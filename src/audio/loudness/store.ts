@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq, isNull } from 'drizzle-orm'
 import { audioLoudness } from '../../db/schema/audio.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import type { Source } from '../source.ts'
@@ -28,6 +28,13 @@ export function createLoudnessStore(db: Db) {
               .orderBy(desc(audioLoudness.measuredAt))
               .get())
       )
+    },
+    /** A measurement made without the catalog's content id (a stream, a path) gets it once known. */
+    attach(fingerprint: string, contentId: string): void {
+      db.update(audioLoudness)
+        .set({ contentId })
+        .where(and(eq(audioLoudness.fingerprint, fingerprint), isNull(audioLoudness.contentId)))
+        .run()
     },
     write(fingerprint: string, source: Source, measured: Loudness): void {
       const row = {
