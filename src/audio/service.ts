@@ -286,6 +286,16 @@ export async function createAudioService(opts: AudioServiceOptions) {
     return storedLoudness(info, source) as Loudness
   }
 
+  /** Whether anything of the background ladder (every HLS segment, loudness) is still to be made. */
+  async function ladderComplete(source: Source): Promise<boolean> {
+    const info = await describeSource(source, recheckMs)
+    if (!knownAndFiled(info, source)) return false
+    const count = segmentCount(planOf(info))
+    return ladder.hls.every((profile) =>
+      Array.from({ length: count }, (_, i) => i).every((i) => cache.has(segmentKey(info, profile, i))),
+    )
+  }
+
   /** Which segments of a rung are cached: what a seek or a quality switch would cost. */
   async function cachedSegments(source: Source, profileId: string): Promise<boolean[]> {
     const info = await describeSource(source, recheckMs)
@@ -305,6 +315,7 @@ export async function createAudioService(opts: AudioServiceOptions) {
     cachedRendition,
     transcodeFrom,
     enqueueLadder,
+    ladderComplete,
     loudness,
     /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
     knownLoudness: async (source: Source) => storedLoudness(await describeSource(source, recheckMs), source),
