@@ -10,6 +10,7 @@ import { createWasmEngine } from '../src/audio/engine/wasm-engine.ts'
 import { type AudioService, createAudioService, createLibraryWork } from '../src/audio/index.ts'
 import { makeFixture } from '../src/audio/testing/fixtures.ts'
 import { libraryQueries } from '../src/compose/parts.ts'
+import { testEvents } from '../src/events/test-support.ts'
 import { catalogFor } from './helpers/catalog.ts'
 import { removeDir, tempDir } from './helpers/server.ts'
 
@@ -174,4 +175,48 @@ test('eager ladders stay within their share of the cache, and can be turned off'
   await off.settled()
   expect(off.progress().ladders).toMatchObject({ planned: 0, done: 0 })
   expect((await lazy.cachedSegments(sourceOf('Loud'), 'aac-96')).some(Boolean)).toBe(false)
+})
+
+test('the most played tracks come from the events pipeline, unplayed ones never; recent ones newest first', async () => {
+  // Real listening through the real events log and its plays consumer, resolved by the catalog.
+  const events = testEvents(
+    { dir: lib.data, sqlite: lib.sqlite, catalog: { resolveTrack: () => null, add() {} }, cleanup() {} },
+    { resolveTrack: lib.catalog.listeningTrack },
+  )
+  const loud = String(track('Loud').id)
+  const quiet = String(track('Quiet').id)
+  const at = Date.now()
+  const listen = (trackId: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      type: 'play_ended' as const,
+      eventId: `listen-${trackId}-${i}`,
+      deviceId: 'phone',
+      clientTime: at - i * 60_000,
+      trackId,
+      heardMs: 7_000,
+    }))
+  events.ingest(1, [...listen(loud, 3), ...listen(quiet, 1)], 'api')
+  events.start()
+  const queries = libraryQueries(lib.catalog)
+  const deadline = Date.now() + 10_000
+  while (queries.mostPlayed(10).length < 2 && Date.now() < deadline) await Bun.sleep(20)
+  await events.stop()
+  expect(queries.mostPlayed(10).map((s) => s.id)).toEqual([loud, quiet])
+  expect(queries.mostPlayed(1).map((s) => s.id)).toEqual([loud])
+  // Both were added by one scan; ties in time fall back to the newer id.
+  expect(queries.recent(1)).toHaveLength(1)
+  expect(
+    queries
+      .recent(10)
+      .map((s) => s.id)
+      .sort(),
+  ).toEqual([loud, quiet].sort())
+  const artist = lib.catalog.getTrack(Number(loud)).artists[0]?.id as number
+  expect(
+    lib.catalog
+      .library({ artistId: artist })
+      .map((s) => s.id)
+      .sort(),
+  ).toEqual([loud, quiet].sort())
+  expect(queries.counts()).toEqual({ tracks: 2, unmeasured: 0 })
 })
