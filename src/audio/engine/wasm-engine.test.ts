@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +6,10 @@ import { AudioEngineError, FfmpegError } from './errors.ts'
 import { ascii, rejection, sineToFlac } from './test-support.ts'
 import type { AudioEngine } from './types.ts'
 import { createWasmEngine } from './wasm-engine.ts'
+
+// Starting a worker compiles the 32 MB core; replacing crashed ones does it again. On a shared
+// machine that alone can take longer than bun's 5 s default.
+setDefaultTimeout(60_000)
 
 describe('WASM audio engine', () => {
   let engine: AudioEngine
