@@ -53,7 +53,10 @@ function serveBun(fetch: Fetch, opts: ServeOptions, sockets: SocketOptions): Htt
   const server = Bun.serve({
     fetch: (req, srv) =>
       fetch(req, {
-        remoteAddress: srv.requestIP(req)?.address,
+        // Asked for only when the app needs it: requestIP() was 4% of serving a cached segment.
+        get remoteAddress() {
+          return srv.requestIP(req)?.address
+        },
         upgrade: isUpgrade(req.headers.get('upgrade')) ? bunUpgrade(srv, req) : undefined,
       }),
     websocket: bunSocketHandler(sockets, peers),
