@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { streamingFixture } from '../../src/stream/testing.ts'
 import { demoLibrary } from '../../tests/helpers/library.ts'
 import { findNginx, startNginx } from '../../tests/helpers/nginx.ts'
 import { fromSource, removeDir, start, tempDir, waitForHealth } from '../../tests/helpers/server.ts'
@@ -259,4 +260,53 @@ function percentile(xs: number[], p: number): number {
 
 await server.stop()
 removeDir(data)
+
+// 4. The handler alone, in process (no sockets, no kernel): CPU time per cached segment request
+// through the app's fetch, against a bare handler answering the same file. What the hot path adds
+// in JavaScript, in a figure that a busy machine disturbs little.
+{
+  const f = await streamingFixture()
+  await f.addTrack(1, { seconds: 10 })
+  const user = await f.user('bench', 'user', [1])
+  const play = (await (await f.call('POST', '/api/tracks/1/play', { token: user.token })).json()) as {
+    renditions: { id: string; url: string }[]
+  }
+  const url = new URL('1.m4s', play.renditions.find((r) => r.id === 'aac-160')?.url).href
+  const full = await f.fetch(url)
+  const file = join(f.dir, 'cache', 'audio', JSON.parse(full.headers.get('etag') as string) as string)
+  const env = { remoteAddress: '127.0.0.1' }
+  // What the bare server does: find the file from the URL, answer it.
+  const bare = (req: Request) => {
+    void new URL(req.url).pathname
+    return new Response(Bun.file(file), {
+      headers: { 'cache-control': 'public, max-age=31536000, immutable' },
+    })
+  }
+  // The play call and the full path started work in worker threads (loudness, read-ahead) whose
+  // CPU time would count here.
+  await f.audio.idle()
+  const cpuPerCall = (fn: () => unknown) => {
+    const n = 100_000
+    for (let i = 0; i < n / 10; i++) fn()
+    const t0 = process.cpuUsage()
+    for (let i = 0; i < n; i++) fn()
+    const t = process.cpuUsage(t0)
+    return (t.user + t.system) / n
+  }
+  const hot: number[] = []
+  const plain: number[] = []
+  for (let round = 0; round < 5; round++) {
+    hot.push(cpuPerCall(() => f.app.fetch(new Request(url), env)))
+    plain.push(cpuPerCall(() => bare(new Request(url))))
+  }
+  results.push(
+    against(
+      result('cached segment handler in process: Tonearm hot path', 'µs CPU', hot, {
+        note: 'app.fetch of a request made in JavaScript, answered hot (the fixture clock stands still); no socket, no file read',
+      }),
+      result('cached segment handler in process: bare Bun handler', 'µs CPU', plain),
+    ),
+  )
+  await f.close()
+}
 emit(results)

@@ -15,10 +15,10 @@ export function fileBody(path: string, start: number, end: number, size: number)
 }
 
 /**
- * A whole file as a body, made afresh for every response from what can be prepared once. Under
- * Bun one `Bun.file` serves every response (it is an immutable reference; each response opens
- * the file): creating it was a fifth of the cost of answering a cached segment. Under Node a new
- * file stream each time, as fileBody makes.
+ * A whole file as a body for every response that wants it, prepared once. Under Bun one
+ * `Bun.file` serves them all (an immutable reference; each response opens the file): making one
+ * per response took about as long (~0.8 µs) as building the rest of the response from prepared
+ * headers. Under Node, a new file stream each time, as fileBody makes.
  */
 export function wholeFileBody(path: string, size: number): () => BodyInit | null {
   if (size === 0) return () => null
