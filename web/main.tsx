@@ -46,11 +46,14 @@ async function boot(): Promise<void> {
       services.offlineMode.value = true
     }
   }
+  const root = document.getElementById('app') as HTMLElement
+  // The boot text is a placeholder, not markup to hydrate.
+  root.replaceChildren()
   render(
     <Services.Provider value={services}>
       <App />
     </Services.Provider>,
-    document.getElementById('app') as HTMLElement,
+    root,
   )
 }
 

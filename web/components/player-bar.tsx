@@ -1,6 +1,7 @@
 import { useServices } from '../lib/context.ts'
 import { formatTime } from '../lib/use-api.ts'
 import { Cover } from './cover.tsx'
+import { Icon } from './icons.tsx'
 
 export function PlayerBar() {
   const { player, settings } = useServices()
@@ -29,7 +30,7 @@ export function PlayerBar() {
             title="Shuffle (s)"
             onClick={() => player.setShuffle(!q.shuffle)}
           >
-            ⤮
+            <Icon name="shuffle" />
           </button>
           <button
             type="button"
@@ -38,7 +39,7 @@ export function PlayerBar() {
             title="Previous (p)"
             onClick={() => player.previous()}
           >
-            ⏮
+            <Icon name="previous" />
           </button>
           <button
             type="button"
@@ -48,10 +49,10 @@ export function PlayerBar() {
             disabled={!t}
             onClick={() => player.toggle()}
           >
-            {busy ? '⏸' : '▶'}
+            <Icon name={busy ? 'pause' : 'play'} size={30} />
           </button>
           <button type="button" class="icon" aria-label="Next" title="Next (n)" onClick={() => player.next()}>
-            ⏭
+            <Icon name="next" />
           </button>
           <button
             type="button"
@@ -60,7 +61,8 @@ export function PlayerBar() {
             title="Repeat (r)"
             onClick={() => player.cycleRepeat()}
           >
-            {q.repeat === 'one' ? '🔂' : '🔁'}
+            <Icon name="repeat" />
+            {q.repeat === 'one' && <span class="one">1</span>}
           </button>
         </div>
         <div class="seek">
@@ -87,7 +89,7 @@ export function PlayerBar() {
       </div>
       <div class="bar-extra">
         <a class="icon" href="/queue" aria-label="Queue" title="Queue">
-          ☰
+          <Icon name="queue" />
         </a>
         <input
           type="range"

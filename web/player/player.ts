@@ -1,6 +1,6 @@
 // The player: the queue, the two decks, prefetching the next track, reporting what was heard.
 // Everything the views show is a signal here; the views only call the functions.
-import { batch, effect, signal } from '@preact/signals'
+import { batch, effect, signal, untracked } from '@preact/signals'
 import { api, OfflineError } from '../lib/api.ts'
 import { persisted } from '../lib/persist.ts'
 import { linearGain, type Settings } from '../lib/settings.ts'
@@ -230,18 +230,23 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
   // Quality: switch rungs in place when hls.js allows it, else reload at the same position.
   effect(() => {
     const quality = settings.quality.value
-    const d = deck()
-    const s = standby()
-    if (s?.key) unload(s)
-    if (!d?.info) return
-    if (switchQuality(d, quality)) return
-    void startAt(queue.value.at, { startSec: d.audio.currentTime, autoplay: !d.audio.paused })
+    // Only the quality triggers this; what it changes (the queue position, the position) must not.
+    untracked(() => {
+      const d = deck()
+      const s = standby()
+      if (s?.key) unload(s)
+      if (!d?.info) return
+      if (switchQuality(d, quality)) return
+      void startAt(queue.value.at, { startSec: d.audio.currentTime, autoplay: !d.audio.paused })
+    })
   })
   effect(() => {
     void settings.normalize.value
     void settings.targetLufs.value
     void settings.volume.value
-    for (const d of decks ?? []) applyGain(d)
+    untracked(() => {
+      for (const d of decks ?? []) applyGain(d)
+    })
   })
 
   return {
