@@ -77,7 +77,7 @@ function Top({ kind, period, scope }: { kind: Kind; period: string; scope: strin
               {link ? <a href={link}>{label}</a> : label}
               <span class="muted">
                 {' '}
-                · {i.plays} plays · {formatTime(i.heardMs / 1000)}
+                · {i.plays} {i.plays === 1 ? 'play' : 'plays'} · {formatTime(i.heardMs / 1000)}
               </span>
             </li>
           )
@@ -131,7 +131,8 @@ export function Stats() {
       {time.data && (
         <section aria-label="Listening time">
           <p class="big" data-testid="listening-time">
-            {formatTime(time.data.heardMs / 1000)} listened · {time.data.plays} plays
+            {formatTime(time.data.heardMs / 1000)} listened · {time.data.plays}{' '}
+            {time.data.plays === 1 ? 'play' : 'plays'}
           </p>
           <div class="bars" role="img" aria-label="Listening time per day">
             {time.data.days.map((d) => (
