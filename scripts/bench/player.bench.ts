@@ -112,7 +112,8 @@ try {
   const cold: number[] = []
   for (const [album, titles] of albums) {
     await openAlbum(page, album)
-    for (const t of [...titles].reverse()) if (t !== 'Déjà Vu à Montréal') cold.push(await clickToSound(page, t))
+    for (const t of [...titles].reverse())
+      if (t !== 'Déjà Vu à Montréal') cold.push(await clickToSound(page, t))
   }
   const cached: number[] = []
   for (let round = 0; round < 2; round++)
