@@ -5,14 +5,14 @@ import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { createCovers } from './covers.ts'
 import type { MusicFolder } from './folders.ts'
-import { type AlbumQuery, getAlbum, listAlbums } from './queries/albums.ts'
-import { type ArtistQuery, getArtist, listArtists } from './queries/artists.ts'
+import { type AlbumQuery, albumSummariesOf, getAlbum, listAlbums } from './queries/albums.ts'
+import { type ArtistQuery, artistSummariesOf, getArtist, listArtists } from './queries/artists.ts'
 import { listGenres } from './queries/genres.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
-import { getTrack, listTracks, type TrackQuery } from './queries/tracks.ts'
+import { getTrack, listTracks, type TrackQuery, trackSummariesOf } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
 import type { ScanOptions } from './scanner/types.ts'
 import { DEFAULT_WATCH_OPTIONS, type WatchOptions, watchLibrary } from './scanner/watch.ts'
@@ -76,6 +76,10 @@ export function createCatalog(deps: CatalogDeps) {
     listTracks: (q?: TrackQuery) => listTracks(db, q),
     getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds),
     listGenres: (q?: PageRequest) => listGenres(db, q),
+    /** Summaries of the given ids in that order, as search results list them (no grant check: search filtered). */
+    artistSummaries: (ids: readonly number[]) => artistSummariesOf(db, ids),
+    albumSummaries: (ids: readonly number[]) => albumSummariesOf(db, ids),
+    trackSummaries: (ids: readonly number[]) => trackSummariesOf(db, ids),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,
     /** A track as the listening statistics see it (string ids), or null when unknown. */
