@@ -54,6 +54,13 @@ async function loggedEvents(): Promise<Json[]> {
     .map((l) => JSON.parse(l) as Json)
 }
 
+async function trackId(title: string): Promise<string> {
+  const { items } = (await (await server.api('/api/tracks?limit=100')).json()) as {
+    items: { id: number; title: string }[]
+  }
+  return String(items.find((t) => t.title === title)?.id)
+}
+
 describe('the web player in a browser', () => {
   it('signs in and shows the library', async () => {
     await signIn(page, server.url)
@@ -78,6 +85,18 @@ describe('the web player in a browser', () => {
     await page.getByRole('link', { name: /^Jazz/ }).click()
     await page.getByRole('heading', { name: 'Jazz' }).waitFor()
     expect(await page.getByRole('list', { name: 'Jazz albums' }).getByRole('listitem').count()).toBe(2)
+  })
+
+  it('searches with a typo and picks the suggestion', async () => {
+    const box = page.getByRole('combobox', { name: 'Search' })
+    await box.click()
+    await box.pressSequentially('lumeire du so', { delay: 30 })
+    const option = page.getByRole('option', { name: /Lumière du Soir · album/ })
+    await option.waitFor()
+    await screenshot(page, 'search')
+    await option.click()
+    await page.getByRole('heading', { name: 'Lumière du Soir', level: 1 }).waitFor()
+    expect(new URL(page.url()).pathname).toMatch(/^\/albums\/\d+$/)
   })
 
   it('plays an album: the audio advances, seeks, and skips to the next track', async () => {
@@ -139,8 +158,14 @@ describe('the web player in a browser', () => {
     expect(types).toContain('seek')
     expect(types).toContain('skip')
     expect(types).toContain('play_ended')
+    const search = events.find((e) => e.type === 'search') as
+      | { query: string; chosen: { type: string } }
+      | undefined
+    expect(search?.query).toBe('lumeire du so')
+    expect(search?.chosen.type).toBe('album')
     expect(events.every((e) => e.source === 'web')).toBe(true)
-    const ended = events.find((e) => e.type === 'play_ended' && e.trackId === '3') as
+    const creme = await trackId('Crème Brûlée')
+    const ended = events.find((e) => e.type === 'play_ended' && e.trackId === creme) as
       | { heardMs: number }
       | undefined
     // Crème Brûlée played through: about 5 s heard.

@@ -22,6 +22,7 @@ const player = createPlayer({ settings, reporter, offlineInfo: offline.info })
 const lastUser = persisted<User | null>('user', null)
 const services: AppServices = {
   player,
+  reporter,
   settings,
   offline,
   user: signal<User | null>(null),

@@ -3,12 +3,14 @@ import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
 import type { Offline } from '../player/offline.ts'
 import type { Player } from '../player/player.ts'
+import type { Reporter } from '../player/report.ts'
 import type { Settings } from './settings.ts'
 import type { User } from './types.ts'
 
 /** What every view may use, made once in main.tsx and handed down (no module globals). */
 export interface AppServices {
   player: Player
+  reporter: Reporter
   settings: Settings
   offline: Offline
   user: Signal<User | null>

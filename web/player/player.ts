@@ -34,8 +34,8 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
   let decks: [Deck, Deck] | null = null
   let active = 0
   const infos = new Map<number, PlayInfo>()
-  // What was heard of the current track, for play_ended (seeking does not count as hearing).
-  let heard = { trackId: 0, ms: 0, lastTime: 0, started: false }
+  // The track whose play_started was reported; its play_ended is due when it stops being current.
+  let heard = { trackId: 0, started: false }
   let endedAt: number | null = null
   let preloading: string | null = null
 
@@ -77,10 +77,19 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
     if (d.info) setGain(d, linearGain(settings, d.info.gainDb), settings.volume.value)
   }
 
+  // What was heard is what the element played: its `played` ranges leave out what a seek skipped,
+  // and they do not depend on timeupdate events arriving while the page is busy.
+  function heardMs(a: HTMLAudioElement): number {
+    let sec = 0
+    for (let i = 0; i < a.played.length; i++) sec += a.played.end(i) - a.played.start(i)
+    return sec * 1000
+  }
+
   function finishHeard(): void {
-    if (heard.started && heard.trackId)
-      reporter.report({ type: 'play_ended', trackId: String(heard.trackId), heardMs: heard.ms })
-    heard = { trackId: 0, ms: 0, lastTime: 0, started: false }
+    const d = deck()
+    if (heard.started && heard.trackId && d)
+      reporter.report({ type: 'play_ended', trackId: String(heard.trackId), heardMs: heardMs(d.audio) })
+    heard = { trackId: 0, started: false }
   }
 
   function wire(d: Deck): void {
@@ -101,7 +110,7 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
       })
       const t = Q.current(queue.value)
       if (t && !heard.started) {
-        heard = { trackId: t.id, ms: 0, lastTime: a.currentTime, started: true }
+        heard = { trackId: t.id, started: true }
         reporter.report({ type: 'play_started', trackId: String(t.id) })
       }
     })
@@ -117,9 +126,6 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
     a.addEventListener('timeupdate', () => {
       if (!isActive()) return
       const t = a.currentTime
-      const step = t - heard.lastTime
-      if (heard.started && !a.seeking && step > 0 && step < 1.5) heard.ms += step * 1000
-      heard.lastTime = t
       position.value = t
       if (Math.abs(savedPosition.value - t) >= 1) savedPosition.value = t
       const total = Number.isFinite(a.duration) ? a.duration : (d.info?.durationMs ?? 0) / 1000
@@ -298,7 +304,6 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
       }
       const from = d.audio.currentTime
       d.audio.currentTime = sec
-      heard.lastTime = sec
       reporter.report({ type: 'seek', trackId: String(t.id), fromMs: from * 1000, toMs: sec * 1000 })
     },
     next(): void {

@@ -8,6 +8,7 @@ type Body =
   | { type: 'play_ended'; trackId: string; heardMs: number }
   | { type: 'skip'; trackId: string; positionMs: number }
   | { type: 'seek'; trackId: string; fromMs: number; toMs: number }
+  | { type: 'search'; query: string; chosen: { type: 'track' | 'album' | 'artist'; id: string } | null }
 
 type Pending = Body & { eventId: string; deviceId: string; clientTime: number }
 

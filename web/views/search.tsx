@@ -1,35 +1,29 @@
 // Search with suggestions as you type (GET /api/search/suggest) and a results page (GET /api/search).
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { AlbumGrid } from '../components/album-grid.tsx'
+import { Cover } from '../components/cover.tsx'
 import { TrackList } from '../components/track-list.tsx'
 import { api } from '../lib/api.ts'
+import { useServices } from '../lib/context.ts'
 import { navigate, query } from '../lib/router.ts'
 import type { AlbumSummary, ArtistSummary, Track } from '../lib/types.ts'
 import { useApi } from '../lib/use-api.ts'
 
 interface Suggestion {
-  text: string
-  href: string
+  kind: 'artist' | 'album' | 'track'
+  id: number
+  name: string
+  artist: string | null
+  albumId: number | null
+  coverId: string | null
 }
 
-// The suggest answer names items of several kinds; each becomes a label and where it leads.
-function toSuggestions(body: Record<string, unknown>): Suggestion[] {
-  const raw = (body.suggestions ?? body.items ?? []) as Record<string, unknown>[]
-  return raw.map((s) => {
-    const text = String(s.text ?? s.name ?? s.title ?? s.term ?? '')
-    const kind = s.type ?? s.kind
-    const id = s.id
-    const href =
-      kind === 'album' && id
-        ? `/albums/${id}`
-        : kind === 'artist' && id
-          ? `/artists/${id}`
-          : `/search?q=${encodeURIComponent(text)}`
-    return { text, href }
-  })
-}
+/** Where choosing a suggestion leads: the artist's or album's page; a track's album. */
+const hrefOf = (s: Suggestion) =>
+  s.kind === 'artist' ? `/artists/${s.id}` : `/albums/${s.kind === 'album' ? s.id : s.albumId}`
 
 export function SearchBox() {
+  const { reporter } = useServices()
   const [q, setQ] = useState(query('q') ?? '')
   const [items, setItems] = useState<Suggestion[]>([])
   const [active, setActive] = useState(-1)
@@ -45,8 +39,8 @@ export function SearchBox() {
     let live = true
     // Every keystroke asks; the answers are small and a late one is dropped by `live`.
     const t = setTimeout(() => {
-      api<Record<string, unknown>>(`/api/search/suggest?q=${encodeURIComponent(text)}`).then(
-        (b) => live && setItems(toSuggestions(b).slice(0, 8)),
+      api<{ items: Suggestion[] }>(`/api/search/suggest?q=${encodeURIComponent(text)}&limit=8`).then(
+        (b) => live && setItems(b.items),
         () => live && setItems([]),
       )
     }, 60)
@@ -60,6 +54,11 @@ export function SearchBox() {
     setActive(-1)
     navigate(href)
   }
+  const choose = (s: Suggestion) => {
+    reporter.report({ type: 'search', query: q.trim(), chosen: { type: s.kind, id: String(s.id) } })
+    setQ(s.name)
+    go(hrefOf(s))
+  }
   return (
     // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers a household keeps around
     <form
@@ -68,7 +67,8 @@ export function SearchBox() {
       onSubmit={(e) => {
         e.preventDefault()
         const chosen = items[active]
-        go(chosen ? chosen.href : `/search?q=${encodeURIComponent(q.trim())}`)
+        if (chosen) choose(chosen)
+        else go(`/search?q=${encodeURIComponent(q.trim())}`)
       }}
     >
       <input
@@ -103,18 +103,23 @@ export function SearchBox() {
           {items.map((s, i) => (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the input handles the keys (arrows, Enter) and keeps focus, as the combobox pattern has it
             <div
-              key={`${s.href}-${s.text}`}
+              key={`${s.kind}-${s.id}`}
               id={`suggestion-${i}`}
               role="option"
               tabIndex={-1}
               aria-selected={i === active}
               onMouseDown={(e) => e.preventDefault()}
-              onClick={() => {
-                setQ(s.text)
-                go(s.href)
-              }}
+              onClick={() => choose(s)}
             >
-              {s.text}
+              <Cover id={s.coverId} size={64} />
+              <span>
+                {s.name}
+                <span class="muted">
+                  {' '}
+                  · {s.kind}
+                  {s.artist ? ` · ${s.artist}` : ''}
+                </span>
+              </span>
             </div>
           ))}
         </div>
@@ -123,10 +128,14 @@ export function SearchBox() {
   )
 }
 
+interface Group<T> {
+  items: T[]
+  total: number
+}
 interface Results {
-  tracks?: Track[]
-  albums?: AlbumSummary[]
-  artists?: ArtistSummary[]
+  tracks?: Group<Track>
+  albums?: Group<AlbumSummary>
+  artists?: Group<ArtistSummary>
 }
 
 export function SearchView() {
@@ -136,11 +145,11 @@ export function SearchView() {
     <div class="view">
       <h1>Search{q ? `: ${q}` : ''}</h1>
       {error && <p class="error">{error}</p>}
-      {data?.artists && data.artists.length > 0 && (
+      {!!data?.artists?.items.length && (
         <section aria-label="Artists found">
           <h2>Artists</h2>
           <ul class="list">
-            {data.artists.map((a) => (
+            {data.artists.items.map((a) => (
               <li key={a.id}>
                 <a href={`/artists/${a.id}`}>{a.name}</a>
               </li>
@@ -148,19 +157,19 @@ export function SearchView() {
           </ul>
         </section>
       )}
-      {data?.albums && data.albums.length > 0 && (
+      {!!data?.albums?.items.length && (
         <section aria-label="Albums found">
           <h2>Albums</h2>
-          <AlbumGrid albums={data.albums} label="Albums found" />
+          <AlbumGrid albums={data.albums.items} label="Albums found" />
         </section>
       )}
-      {data?.tracks && data.tracks.length > 0 && (
+      {!!data?.tracks?.items.length && (
         <section aria-label="Tracks found">
           <h2>Tracks</h2>
-          <TrackList tracks={data.tracks} showAlbum />
+          <TrackList tracks={data.tracks.items} showAlbum />
         </section>
       )}
-      {data && !data.tracks?.length && !data.albums?.length && !data.artists?.length && (
+      {data && !data.tracks?.items.length && !data.albums?.items.length && !data.artists?.items.length && (
         <p class="muted">Nothing found.</p>
       )}
     </div>
