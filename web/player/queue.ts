@@ -85,7 +85,7 @@ export function nextIndex(q: Queue, auto: boolean): number | null {
 export function previousIndex(q: Queue): number | null {
   if (q.order.length === 0) return null
   if (q.at > 0) return q.at - 1
-  return q.repeat === 'all' ? q.order.length - 1 : 0
+  return q.repeat === 'off' ? 0 : q.order.length - 1
 }
 
 /** Move the entry at play position `from` to `to`; the current track stays current. */
