@@ -173,7 +173,7 @@ describe('the web player in a browser', () => {
     expect(ended?.heardMs).toBeLessThan(6500)
   })
 
-  it('changes quality: a fixed rung, the original file, then automatic', async () => {
+  it('changes quality (a fixed rung, the original file, automatic) and loudness normalization', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
     await screenshot(page, 'settings')
     const segment96 = page.waitForRequest((r) => /\/aac-96\/\d+\.m4s$/.test(r.url()))
@@ -193,6 +193,29 @@ describe('the web player in a browser', () => {
       return !!a && a.currentSrc.includes('/file/original') && !a.paused
     })
     await page.getByLabel('Streaming quality').selectOption('auto')
+    await page.waitForFunction(() =>
+      document.querySelector<HTMLAudioElement>('audio[data-active]')?.currentSrc.startsWith('blob:'),
+    )
+
+    // Loudness: the server's gain to −14 LUFS, shifted by the listener's target, through Web Audio.
+    const play = (await (
+      await server.api(`/api/tracks/${await trackId('Midnight Sun')}/play`, { method: 'POST' })
+    ).json()) as {
+      gainDb: number
+    }
+    const gain = () =>
+      page.evaluate(() =>
+        Number(document.querySelector<HTMLAudioElement>('audio[data-active]')?.dataset.gain),
+      )
+    expect(await gain()).toBeCloseTo(10 ** (play.gainDb / 20), 2)
+    await page.getByLabel('Target loudness').evaluate((el: HTMLInputElement) => {
+      el.value = '-10'
+      el.dispatchEvent(new Event('input', { bubbles: true }))
+    })
+    expect(await gain()).toBeCloseTo(10 ** ((play.gainDb + 4) / 20), 2)
+    await page.getByLabel('Normalize loudness').uncheck()
+    expect(await gain()).toBe(1)
+    await page.getByLabel('Normalize loudness').check()
     await page.waitForFunction(() =>
       document.querySelector<HTMLAudioElement>('audio[data-active]')?.currentSrc.startsWith('blob:'),
     )

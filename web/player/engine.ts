@@ -132,6 +132,8 @@ export function switchQuality(deck: Deck, quality: Quality): boolean {
 }
 
 export function setGain(deck: Deck, linear: number, volume: number): void {
+  // Shown on the element, so a test (or a curious listener in devtools) can see what is applied.
+  deck.audio.dataset.gain = linear.toFixed(3)
   if (deck.gain) {
     deck.gain.gain.value = linear
     deck.audio.volume = volume
