@@ -5,14 +5,14 @@ import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { createCovers } from './covers.ts'
 import type { MusicFolder } from './folders.ts'
-import { type AlbumQuery, albumSummariesOf, getAlbum, listAlbums } from './queries/albums.ts'
-import { type ArtistQuery, artistSummariesOf, getArtist, listArtists } from './queries/artists.ts'
+import { type AlbumQuery, albumSummariesByIds, getAlbum, listAlbums } from './queries/albums.ts'
+import { type ArtistQuery, artistSummariesByIds, getArtist, listArtists } from './queries/artists.ts'
 import { listGenres } from './queries/genres.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
-import { getTrack, listTracks, type TrackQuery, trackSummariesOf } from './queries/tracks.ts'
+import { getTrack, listTracks, type TrackQuery, trackSummariesByIds } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
 import type { ScanOptions } from './scanner/types.ts'
 import { DEFAULT_WATCH_OPTIONS, type WatchOptions, watchLibrary } from './scanner/watch.ts'
@@ -27,11 +27,17 @@ export {
   type AlbumQuery,
   type AlbumSort,
   type AlbumSummary,
+  albumSummariesByIds,
 } from './queries/albums.ts'
-export type { ArtistDetail, ArtistQuery, ArtistSummary } from './queries/artists.ts'
+export {
+  type ArtistDetail,
+  type ArtistQuery,
+  type ArtistSummary,
+  artistSummariesByIds,
+} from './queries/artists.ts'
 export type { GenreSummary } from './queries/genres.ts'
 export type { ListeningTrack } from './queries/listening.ts'
-export { DEFAULT_LIMIT, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
+export { DEFAULT_LIMIT, inFolders, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
 export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
 export {
@@ -40,6 +46,7 @@ export {
   type TrackQuery,
   type TrackSort,
   type TrackSummary,
+  trackSummariesByIds,
 } from './queries/tracks.ts'
 export type { ScanProgress, ScanRequest, ScanSummary } from './scanner/run.ts'
 export { type CatalogEvents, DEFAULT_SCAN_OPTIONS, type Scanner, type ScanStatus } from './scanner/service.ts'
@@ -76,10 +83,13 @@ export function createCatalog(deps: CatalogDeps) {
     listTracks: (q?: TrackQuery) => listTracks(db, q),
     getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds),
     listGenres: (q?: PageRequest) => listGenres(db, q),
-    /** Summaries of the given ids in that order, as search results list them (no grant check: search filtered). */
-    artistSummaries: (ids: readonly number[]) => artistSummariesOf(db, ids),
-    albumSummaries: (ids: readonly number[]) => albumSummariesOf(db, ids),
-    trackSummaries: (ids: readonly number[]) => trackSummariesOf(db, ids),
+    /** Summaries of the visible ones among many ids, in one query per 500 (playlists, stars, shares). */
+    trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
+      trackSummariesByIds(db, ids, folderIds),
+    albumSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
+      albumSummariesByIds(db, ids, folderIds),
+    artistSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
+      artistSummariesByIds(db, ids, folderIds),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,
     /** A track as the listening statistics see it (string ids), or null when unknown. */

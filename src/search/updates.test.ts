@@ -80,7 +80,8 @@ describe('following the catalog', () => {
     expect(search.find('artist', '', { offset: 0, limit: 100 }).total).toBe(
       cat.catalog.listArtists({ limit: 100 }).items.length,
     )
-  })
+    // Three rescans that encode fresh audio: seconds each on a loaded 2-core machine.
+  }, 60_000)
 })
 
 describe('popularity', () => {
