@@ -251,6 +251,31 @@ describe('the web player in a browser', () => {
     await screenshot(page, 'admin')
   })
 
+  it('makes a playlist from an album, reorders it and plays it', async () => {
+    await openAlbum(page, 'Lumière du Soir')
+    page.once('dialog', (d) => void d.accept('Evening'))
+    await page.getByLabel('Add Lumière du Soir to a playlist').selectOption('new')
+    await page.getByRole('heading', { name: 'Evening', level: 1 }).waitFor()
+    const rows = page.getByRole('list', { name: 'Playlist tracks' }).getByRole('listitem')
+    await rows.nth(2).waitFor()
+    await page.getByRole('button', { name: 'Move Déjà Vu à Montréal up' }).click()
+    await page.waitForFunction(() =>
+      document.querySelectorAll('[aria-label="Playlist tracks"] li')[1]?.textContent?.includes('Déjà Vu'),
+    )
+    await page.getByRole('button', { name: 'Remove Rue des Étoiles from the playlist' }).click()
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Playlist tracks"] li').length === 2,
+    )
+    await screenshot(page, 'playlist')
+    await page.getByRole('button', { name: 'Play', exact: false }).first().click()
+    await waitForTime(page, 0.3)
+    expect(await title()).toBe('Déjà Vu à Montréal')
+    const { items } = (await (await server.api('/api/playlists')).json()) as {
+      items: { name: string; entryCount: number }[]
+    }
+    expect(items.map((p) => [p.name, p.entryCount])).toEqual([['Evening', 2]])
+  })
+
   it('pins an album offline and plays it with the server stopped', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready)
     await page.waitForFunction(() => !!navigator.serviceWorker.controller)

@@ -7,6 +7,7 @@ import { Home } from './views/home.tsx'
 import { Albums, Artists, GenreAlbums, Genres } from './views/library.tsx'
 import { NowPlaying } from './views/now-playing.tsx'
 import { OfflineView } from './views/offline.tsx'
+import { Playlist, Playlists } from './views/playlists.tsx'
 import { QueueView } from './views/queue.tsx'
 import { SearchBox, SearchView } from './views/search.tsx'
 import { SettingsView } from './views/settings.tsx'
@@ -22,6 +23,8 @@ const ROUTES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/genres', () => <Genres />],
   ['/genres/:name', (p) => <GenreAlbums name={p.name as string} />],
   ['/search', () => <SearchView />],
+  ['/playlists', () => <Playlists />],
+  ['/playlists/:id', (p) => <Playlist id={p.id as string} />],
   ['/queue', () => <QueueView />],
   ['/now-playing', () => <NowPlaying />],
   ['/stats', () => <Stats />],
@@ -35,6 +38,7 @@ const NAV: [string, string][] = [
   ['/artists', 'Artists'],
   ['/albums', 'Albums'],
   ['/genres', 'Genres'],
+  ['/playlists', 'Playlists'],
   ['/queue', 'Queue'],
   ['/stats', 'Statistics'],
   ['/offline', 'Offline'],

@@ -4,6 +4,7 @@ import { TrackList } from '../components/track-list.tsx'
 import { useServices } from '../lib/context.ts'
 import type { AlbumDetail, ArtistDetail } from '../lib/types.ts'
 import { formatBytes, formatTime, useApi } from '../lib/use-api.ts'
+import { AddToPlaylist } from './playlists.tsx'
 
 function PinButton({ album }: { album: AlbumDetail }) {
   const { offline } = useServices()
@@ -66,6 +67,7 @@ export function Album({ id }: { id: string }) {
             <button type="button" onClick={() => player.add(a.tracks)}>
               + Queue
             </button>
+            <AddToPlaylist tracks={a.tracks} label={`Add ${a.name} to a playlist`} />
             <PinButton album={a} />
           </div>
         </div>

@@ -54,7 +54,13 @@ export function Playlists() {
       </ul>
       {list.data?.items.length === 0 && <p class="muted">No playlists yet.</p>}
       <form class="inline" onSubmit={create} aria-label="New playlist">
-        <input name="name" placeholder="New playlist" aria-label="New playlist name" required maxLength={200} />
+        <input
+          name="name"
+          placeholder="New playlist"
+          aria-label="New playlist name"
+          required
+          maxLength={200}
+        />
         <button type="submit">Create</button>
       </form>
       {error && (
@@ -74,7 +80,9 @@ export function Playlist({ id }: { id: string }) {
   if (!p) return <p class="view muted">Loading…</p>
   const tracks = p.entries.map((e) => e.track)
   const change = (path: string, body?: unknown, method = 'POST') =>
-    api(`/api/playlists/${p.id}${path}`, { method, json: body }).then(reload, (e: Error) => setProblem(e.message))
+    api(`/api/playlists/${p.id}${path}`, { method, json: body }).then(reload, (e: Error) =>
+      setProblem(e.message),
+    )
   return (
     <div class="view">
       <p class="muted">Playlist{p.public ? ' · public' : ''}</p>
@@ -84,7 +92,12 @@ export function Playlist({ id }: { id: string }) {
         {p.comment ? ` · ${p.comment}` : ''}
       </p>
       <div class="actions-row">
-        <button type="button" class="primary" disabled={tracks.length === 0} onClick={() => void player.playTracks(tracks, 0)}>
+        <button
+          type="button"
+          class="primary"
+          disabled={tracks.length === 0}
+          onClick={() => void player.playTracks(tracks, 0)}
+        >
           ▶ Play
         </button>
         <button type="button" disabled={tracks.length === 0} onClick={() => player.add(tracks)}>
@@ -175,7 +188,10 @@ export function AddToPlaylist({ tracks, label }: { tracks: Track[]; label: strin
           if (value === 'new') {
             const name = prompt('Name of the new playlist')?.trim()
             if (!name) return
-            const p = await api<{ id: number }>('/api/playlists', { method: 'POST', json: { name, trackIds } })
+            const p = await api<{ id: number }>('/api/playlists', {
+              method: 'POST',
+              json: { name, trackIds },
+            })
             setDone(name)
             navigate(`/playlists/${p.id}`)
             return

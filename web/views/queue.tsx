@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { useServices } from '../lib/context.ts'
 import { formatTime } from '../lib/use-api.ts'
 import { upcoming } from '../player/queue.ts'
+import { AddToPlaylist } from './playlists.tsx'
 
 // Drag to reorder with a mouse; the move buttons do the same from the keyboard or a touch screen.
 export function QueueView() {
@@ -18,7 +19,10 @@ export function QueueView() {
     )
   return (
     <div class="view">
-      <h1>Queue</h1>
+      <div class="view-head">
+        <h1>Queue</h1>
+        <AddToPlaylist tracks={rows.map((r) => r.track)} label="Save the queue to a playlist" />
+      </div>
       <ol class="queue" aria-label="Queue">
         {rows.map(({ k, track }) => (
           <li
