@@ -106,6 +106,8 @@ describe('the web player in a browser', () => {
     await waitForTime(page, 0.5)
     expect(await title()).toBe('Rue des Étoiles')
     expect((await activeAudio(page))?.src).toStartWith('blob:') // MediaSource: hls.js is playing
+    // The lock screen and media keys see the track.
+    expect(await page.evaluate(() => navigator.mediaSession.metadata?.title)).toBe('Rue des Étoiles')
     await screenshot(page, 'album')
 
     // Seek by the slider, as a listener drags it.
@@ -147,11 +149,11 @@ describe('the web player in a browser', () => {
       `\ngap at track changes (ended → playing): ${gaps.map((g) => g.toFixed(1)).join(', ')} ms\n`,
     )
 
-    await page.evaluate(() => dispatchEvent(new Event('pagehide')))
+    const creme = await trackId('Crème Brûlée')
     let events: Json[] = []
     for (let i = 0; i < 50; i++) {
       events = await loggedEvents()
-      if (events.some((e) => e.type === 'skip') && events.some((e) => e.type === 'play_ended')) break
+      if (events.some((e) => e.type === 'play_ended' && e.trackId === creme)) break
       await Bun.sleep(200)
     }
     const types = events.map((e) => e.type)
@@ -165,7 +167,6 @@ describe('the web player in a browser', () => {
     expect(search?.query).toBe('lumeire du so')
     expect(search?.chosen.type).toBe('album')
     expect(events.every((e) => e.source === 'web')).toBe(true)
-    const creme = await trackId('Crème Brûlée')
     const ended = events.find((e) => e.type === 'play_ended' && e.trackId === creme) as
       | { heardMs: number }
       | undefined
@@ -177,6 +178,13 @@ describe('the web player in a browser', () => {
   it('changes quality (a fixed rung, the original file, automatic) and loudness normalization', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
     await screenshot(page, 'settings')
+    await page.getByRole('radio', { name: 'Dark' }).check()
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+    expect(await background()).toBe('rgb(20, 20, 24)')
+    await screenshot(page, 'settings-dark')
+    await page.getByRole('radio', { name: 'Light' }).check()
+    expect(await background()).toBe('rgb(250, 250, 250)')
+    await page.getByRole('radio', { name: 'System' }).check()
     const segment96 = page.waitForRequest((r) => /\/aac-96\/\d+\.m4s$/.test(r.url()))
     await page.getByLabel('Streaming quality').selectOption('96')
     await openAlbum(page, 'Polar Drift')
@@ -224,7 +232,10 @@ describe('the web player in a browser', () => {
   })
 
   it('resumes after a reload where it left off', async () => {
-    await page.getByRole('button', { name: 'Pause' }).click()
+    // Space pauses (focus on the page, not in a field).
+    await page.locator('main h1').click()
+    await page.keyboard.press(' ')
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-active]')?.paused)
     const before = await activeAudio(page)
     const track = await title()
     expect(before?.paused).toBe(true)
