@@ -206,22 +206,19 @@ describe('the web player in a browser', () => {
       document.querySelector<HTMLAudioElement>('audio[data-active]')?.currentSrc.startsWith('blob:'),
     )
 
-    // Loudness: the server's gain to −14 LUFS, shifted by the listener's target, through Web Audio.
-    const play = (await (
-      await server.api(`/api/tracks/${await trackId('Midnight Sun')}/play`, { method: 'POST' })
-    ).json()) as {
-      gainDb: number
-    }
+    // Loudness: the server's gain to −14 LUFS (measured with the first cut, so it may still be 0 dB
+    // for this first play), shifted by the listener's target, applied by a Web Audio gain node.
     const gain = () =>
       page.evaluate(() =>
         Number(document.querySelector<HTMLAudioElement>('audio[data-active]')?.dataset.gain),
       )
-    expect(await gain()).toBeCloseTo(10 ** (play.gainDb / 20), 2)
+    const base = await gain()
+    expect(base).toBeGreaterThan(0.1)
     await page.getByLabel('Target loudness').evaluate((el: HTMLInputElement) => {
       el.value = '-10'
       el.dispatchEvent(new Event('input', { bubbles: true }))
     })
-    expect(await gain()).toBeCloseTo(10 ** ((play.gainDb + 4) / 20), 2)
+    expect(await gain()).toBeCloseTo(base * 10 ** (4 / 20), 2)
     await page.getByLabel('Normalize loudness').uncheck()
     expect(await gain()).toBe(1)
     await page.getByLabel('Normalize loudness').check()
@@ -326,6 +323,19 @@ describe('the web player in a browser', () => {
     await page.getByText('Open an album and choose').waitFor()
     const kept = await page.evaluate(async () => (await (await caches.open('tonearm-offline')).keys()).length)
     expect(kept).toBe(0)
+  })
+
+  it('signs out and leaves nothing of the listener behind', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    const left = await page.evaluate(() => ({
+      queue: JSON.parse(localStorage.getItem('tonearm.queue') ?? '{}').tracks?.length,
+      pinned: localStorage.getItem('tonearm.pinned'),
+      user: localStorage.getItem('tonearm.user'),
+      playing: [...document.querySelectorAll('audio')].some((a) => !a.paused),
+    }))
+    expect(left).toEqual({ queue: 0, pinned: '{}', user: 'null', playing: false })
     expect(problems).toEqual([])
   })
 })

@@ -32,7 +32,6 @@ connectMediaSession(player)
 connectKeys(player, () => dispatchEvent(new Event('tonearm:focus-search')))
 whenUnauthorized(() => {
   services.user.value = null
-  lastUser.value = null
 })
 
 async function boot(): Promise<void> {
@@ -47,6 +46,7 @@ async function boot(): Promise<void> {
       services.offlineMode.value = true
     }
   }
+  booted = true
   const root = document.getElementById('app') as HTMLElement
   // The boot text is a placeholder, not markup to hydrate.
   root.replaceChildren()
@@ -58,8 +58,10 @@ async function boot(): Promise<void> {
   )
 }
 
+// After start-up, signing in and out (or a session that ended) is remembered for the next visit.
+let booted = false
 services.user.subscribe((u) => {
-  if (u) lastUser.value = u
+  if (booted) lastUser.value = u
 })
 
 if ('serviceWorker' in navigator) {

@@ -92,6 +92,8 @@ export interface PlayInfo {
   progressive: string
   durationMs: number
   gainDb: number
+  /** `none` until the server has measured the track's loudness (it does so with the first cut). */
+  gain?: { basis: 'ebur128' | 'replaygain' | 'none' }
   expiresAt: string
   renditions: Rendition[]
   /** Set on the copy kept for a pinned track: its URLs point at one rung in Cache Storage. */

@@ -131,6 +131,11 @@ export function createOffline() {
     return res ? ((await res.json()) as PlayInfo) : null
   }
 
-  return { available, pinned, busy, usage, pin, unpin, info, refreshUsage }
+  async function clear(): Promise<void> {
+    if (available) await caches.delete(OFFLINE_CACHE)
+    pinned.value = {}
+  }
+
+  return { available, pinned, busy, usage, pin, unpin, info, refreshUsage, clear }
 }
 export type Offline = ReturnType<typeof createOffline>

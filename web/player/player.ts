@@ -45,12 +45,14 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
 
   async function info(trackId: number): Promise<PlayInfo> {
     const cached = infos.get(trackId)
-    // Signed URLs last hours; renew a quarter of an hour early rather than fail mid-track.
-    if (cached && Date.parse(cached.expiresAt) - Date.now() > 15 * 60_000) return cached
+    // Signed URLs last hours; renew a quarter of an hour early rather than fail mid-track. Ask
+    // again while the loudness was still unmeasured, so normalization uses it once it is known.
+    const fresh = cached && Date.parse(cached.expiresAt) - Date.now() > 15 * 60_000
+    if (cached && fresh && cached.gain?.basis !== 'none') return cached
     try {
-      const fresh = await api<PlayInfo>(`/api/tracks/${trackId}/play`, { method: 'POST' })
-      infos.set(trackId, fresh)
-      return fresh
+      const answer = await api<PlayInfo>(`/api/tracks/${trackId}/play`, { method: 'POST' })
+      infos.set(trackId, answer)
+      return answer
     } catch (e) {
       if (!(e instanceof OfflineError)) throw e
       const pinned = await offlineInfo(trackId)
@@ -337,6 +339,17 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
     move(from: number, to: number): void {
       queue.value = Q.move(queue.value, from, to)
       if (standby()?.key) unload(standby() as Deck)
+    },
+    /** Forget the queue and stop (signing out). */
+    clear(): void {
+      finishHeard()
+      for (const d of decks ?? []) unload(d)
+      batch(() => {
+        queue.value = Q.emptyQueue()
+        savedPosition.value = 0
+        position.value = 0
+        playing.value = false
+      })
     },
     remove(k: number): void {
       queue.value = Q.remove(queue.value, k)

@@ -83,6 +83,8 @@ export function createReporter(opts: { flushMs?: number } = {}) {
     },
     flush,
     pending: () => load().length,
+    /** Forget what was not sent (signing out: it must not go out under the next listener's name). */
+    clear: () => localStorage.removeItem(KEY),
   }
 }
 export type Reporter = ReturnType<typeof createReporter>

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks'
 import { AlbumGrid } from '../components/album-grid.tsx'
 import { Cover } from '../components/cover.tsx'
 import { TrackList } from '../components/track-list.tsx'
@@ -8,6 +9,7 @@ import { AddToPlaylist } from './playlists.tsx'
 
 function PinButton({ album }: { album: AlbumDetail }) {
   const { offline } = useServices()
+  const [failed, setFailed] = useState<string | null>(null)
   if (!offline.available) return null
   const pinned = offline.pinned.value[album.id]
   const busy = offline.busy.value[album.id]
@@ -28,9 +30,22 @@ function PinButton({ album }: { album: AlbumDetail }) {
       </button>
     )
   return (
-    <button type="button" onClick={() => void offline.pin(album.id).catch((e: Error) => alert(e.message))}>
-      Make available offline
-    </button>
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          setFailed(null)
+          offline.pin(album.id).catch((e: Error) => setFailed(`Could not keep it offline: ${e.message}`))
+        }}
+      >
+        Make available offline
+      </button>
+      {failed && (
+        <span class="error" role="alert">
+          {failed}
+        </span>
+      )}
+    </>
   )
 }
 

@@ -27,6 +27,8 @@ export function SearchBox() {
   const [q, setQ] = useState(query('q') ?? '')
   const [items, setItems] = useState<Suggestion[]>([])
   const [active, setActive] = useState(-1)
+  // Open while the listener types; closed once they choose, leave the field or press Escape.
+  const [open, setOpen] = useState(false)
   const input = useRef<HTMLInputElement>(null)
   useEffect(() => {
     const focus = () => input.current?.focus()
@@ -50,6 +52,7 @@ export function SearchBox() {
     }
   }, [q])
   const go = (href: string) => {
+    setOpen(false)
     setItems([])
     setActive(-1)
     navigate(href)
@@ -80,7 +83,7 @@ export function SearchBox() {
         // biome-ignore lint/a11y/noRedundantRoles: the WAI-ARIA combobox pattern; a search input is not one implicitly
         role="combobox"
         list={undefined}
-        aria-expanded={items.length > 0}
+        aria-expanded={open && items.length > 0}
         aria-controls="suggestions"
         aria-autocomplete="list"
         aria-activedescendant={active >= 0 ? `suggestion-${active}` : undefined}
@@ -89,16 +92,18 @@ export function SearchBox() {
         onInput={(e) => {
           setQ((e.target as HTMLInputElement).value)
           setActive(-1)
+          setOpen(true)
         }}
+        onBlur={() => setOpen(false)}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown') setActive((a) => Math.min(items.length - 1, a + 1))
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(-1, a - 1))
-          else if (e.key === 'Escape') setItems([])
+          else if (e.key === 'Escape') setOpen(false)
           else return
           e.preventDefault()
         }}
       />
-      {items.length > 0 && (
+      {open && items.length > 0 && (
         <div id="suggestions" role="listbox" aria-label="Suggestions">
           {items.map((s, i) => (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the input handles the keys (arrows, Enter) and keeps focus, as the combobox pattern has it

@@ -1,3 +1,4 @@
+import { api } from '../lib/api.ts'
 import { useServices } from '../lib/context.ts'
 import { QUALITIES, type Quality, type Theme } from '../lib/settings.ts'
 import { formatBytes } from '../lib/use-api.ts'
@@ -12,11 +13,31 @@ const QUALITY_LABEL: Record<Quality, string> = {
 }
 
 export function SettingsView() {
-  const { settings, offline, user } = useServices()
+  const { settings, offline, user, player, reporter } = useServices()
   const u = user.value
+  async function signOut() {
+    // What was heard goes out under this listener's name; then a shared computer keeps nothing of
+    // theirs: not the queue, not the music pinned offline.
+    player.clear()
+    await reporter.flush()
+    reporter.clear()
+    await api('/api/auth/logout', { method: 'POST' }).catch(() => {})
+    await offline.clear()
+    user.value = null
+  }
   return (
     <div class="view settings">
-      <h1>Settings</h1>
+      <div class="view-head">
+        <h1>Settings</h1>
+        {u && (
+          <p>
+            Signed in as {u.username}{' '}
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </p>
+        )}
+      </div>
       <section aria-labelledby="playback-h">
         <h2 id="playback-h">Playback</h2>
         <label>
