@@ -50,8 +50,9 @@ self.addEventListener('fetch', (e) => {
   const url = new URL(req.url)
   if (req.method !== 'GET' || url.origin !== location.origin) return
   if (req.mode === 'navigate') {
-    // Pages are the one shell; /api/docs and /setup are the server's own and stay network-only.
-    if (/^\/(api|rest|setup|metrics)(\/|$)/.test(url.pathname)) return
+    // Pages are the one shell; /api/docs, /setup and shared links (/share/…) are the server's own
+    // pages and stay network-only.
+    if (/^\/(api|rest|setup|share|metrics)(\/|$)/.test(url.pathname)) return
     e.respondWith(networkFirst(req, () => caches.match('/index.html', { cacheName: SHELL_CACHE })))
     return
   }

@@ -43,7 +43,7 @@ export function onLinkClick(e: MouseEvent): void {
     !href?.startsWith('/') ||
     a.target ||
     a.hasAttribute('download') ||
-    /^\/(api|rest|metrics|setup)(\/|$)/.test(href)
+    /^\/(api|rest|metrics|setup|share)(\/|$)/.test(href)
   )
     return
   e.preventDefault()
