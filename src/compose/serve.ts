@@ -30,6 +30,7 @@ import {
   openCatalog,
   openLibrary,
   openPlaylists,
+  openShares,
   publishCatalogChanges,
 } from './parts.ts'
 
@@ -83,6 +84,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     access: (userId) => accounts.auth.signedUrlPrincipal(userId),
     version: VERSION,
   })
+  const playlists = openPlaylists(sqlite, catalog, hub)
   const app = createApp({
     version: VERSION,
     logger,
@@ -96,8 +98,9 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     catalog,
     devices,
     streaming,
-    playlists: openPlaylists(sqlite, catalog, hub),
+    playlists,
     library: openLibrary(sqlite, catalog),
+    shares: openShares(sqlite, { catalog, playlists, accounts, streaming }),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
