@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import type { TrackSummary } from '../catalog/index.ts'
 import { playlists } from '../db/schema/index.ts'
-import { invalid } from '../lib/errors.ts'
+import { invalid, notFound } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { exportPlaylist } from './export.ts'
 import { firstKeys, keysAfter, keysBefore } from './order.ts'
@@ -106,7 +106,20 @@ export function createPlaylists(deps: PlaylistsDeps) {
     db.all<{ public: number }>(sql`SELECT public FROM playlists WHERE id = ${id}`)[0]?.public === 1
 
   /** Runs a change in one transaction, then tells subscribers and returns the playlist as the viewer sees it now. */
-  function change(viewer: Viewer, id: number, apply: (row: PlaylistRow, at: number) => void): PlaylistDetail {
+  /** The playlist's summary as the viewer sees it: one aggregate query, however long the playlist. */
+  function summary(viewer: Viewer, id: number): PlaylistSummary {
+    const r = listRows(db, viewer, undefined, id)[0]
+    if (!r) throw notFound(`playlist ${id}`)
+    return summaryOf(viewer, r, r.entries, r.duration)
+  }
+
+  // Changes answer with the summary, not the entries: a Subsonic client never reads them back,
+  // and listing 10,000 entries would cost more than the change (the REST layer asks for them).
+  function change(
+    viewer: Viewer,
+    id: number,
+    apply: (row: PlaylistRow, at: number) => void,
+  ): PlaylistSummary {
     let row!: PlaylistRow
     db.transaction(() => {
       row = editable(db, viewer, id)
@@ -115,7 +128,7 @@ export function createPlaylists(deps: PlaylistsDeps) {
       touch(id, at)
     })
     announce(row, 'updated', row.public === 1)
-    return get(viewer, id)
+    return summary(viewer, id)
   }
 
   function get(viewer: Viewer, id: number): PlaylistDetail {
@@ -149,13 +162,15 @@ export function createPlaylists(deps: PlaylistsDeps) {
 
   return {
     /** The viewer's playlists and others' public ones (yours first), or one owner's that the viewer may see. */
+    summary,
+
     list(viewer: Viewer, opts: { ownerId?: number } = {}): PlaylistSummary[] {
       return listRows(db, viewer, opts.ownerId).map((r) => summaryOf(viewer, r, r.entries, r.duration))
     },
 
     get,
 
-    create(viewer: Viewer, input: NewPlaylist): PlaylistDetail {
+    create(viewer: Viewer, input: NewPlaylist): PlaylistSummary {
       const name = checkText('name', input.name) as string
       const comment = checkText('comment', input.comment) ?? ''
       const trackIds = input.trackIds ?? []
@@ -178,16 +193,15 @@ export function createPlaylists(deps: PlaylistsDeps) {
         id = created.id
         insertEntries(db, id, trackIds, firstKeys(trackIds.length), at)
       })
-      const detail = get(viewer, id)
       deps.publish?.(
         { playlistId: id, change: 'created', ownerId: viewer.userId },
-        detail.public ? undefined : { userIds: [viewer.userId] },
+        input.public ? undefined : { userIds: [viewer.userId] },
       )
-      return detail
+      return summary(viewer, id)
     },
 
     /** Name, comment, public flag, and Subsonic's updatePlaylist (remove by index, then append) in one transaction. */
-    update(viewer: Viewer, id: number, patch: PlaylistPatch): PlaylistDetail {
+    update(viewer: Viewer, id: number, patch: PlaylistPatch): PlaylistSummary {
       const name = checkText('name', patch.name)
       const comment = checkText('comment', patch.comment)
       if (patch.addTrackIds) checkTracks(viewer, patch.addTrackIds, 'addTrackIds')
@@ -219,7 +233,7 @@ export function createPlaylists(deps: PlaylistsDeps) {
     },
 
     /** Inserts tracks at `index` of the list as the viewer sees it (the end when left out); duplicates are fine. */
-    addTracks(viewer: Viewer, id: number, trackIds: readonly number[], index?: number): PlaylistDetail {
+    addTracks(viewer: Viewer, id: number, trackIds: readonly number[], index?: number): PlaylistSummary {
       if (trackIds.length === 0) throw invalid('trackIds: name at least one track', { field: 'trackIds' })
       checkTracks(viewer, trackIds, 'trackIds')
       return change(viewer, id, (_row, at) => {
@@ -229,7 +243,7 @@ export function createPlaylists(deps: PlaylistsDeps) {
       })
     },
 
-    removeEntries(viewer: Viewer, id: number, selection: EntrySelection): PlaylistDetail {
+    removeEntries(viewer: Viewer, id: number, selection: EntrySelection): PlaylistSummary {
       if (!selection.entryIds?.length && !selection.indexes?.length)
         throw invalid('entryIds: name at least one entry (entryIds or indexes)', { field: 'entryIds' })
       return change(viewer, id, () => {
@@ -248,7 +262,7 @@ export function createPlaylists(deps: PlaylistsDeps) {
      * Moves entries, in the order given, so that the first lands at `to` of the list without them.
      * Only the moved rows are written.
      */
-    moveEntries(viewer: Viewer, id: number, entryIds: readonly number[], to: number): PlaylistDetail {
+    moveEntries(viewer: Viewer, id: number, entryIds: readonly number[], to: number): PlaylistSummary {
       if (entryIds.length === 0) throw invalid('entryIds: name at least one entry', { field: 'entryIds' })
       if (new Set(entryIds).size !== entryIds.length)
         throw invalid('entryIds: an entry may be named only once', { field: 'entryIds' })
@@ -282,7 +296,7 @@ export function createPlaylists(deps: PlaylistsDeps) {
     },
 
     /** Replaces every entry (Subsonic's createPlaylist with a playlistId); kept hidden entries go too. */
-    replaceTracks(viewer: Viewer, id: number, trackIds: readonly number[]): PlaylistDetail {
+    replaceTracks(viewer: Viewer, id: number, trackIds: readonly number[]): PlaylistSummary {
       checkTracks(viewer, trackIds, 'trackIds')
       return change(viewer, id, (_row, at) => {
         db.run(sql`DELETE FROM playlist_entries WHERE playlist_id = ${id}`)

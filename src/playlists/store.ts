@@ -49,14 +49,17 @@ export function editable(db: Db, viewer: Viewer, id: number): PlaylistRow {
   return row
 }
 
-export function listRows(db: Db, viewer: Viewer, ownerId: number | undefined) {
+/** Summaries with the viewer's entry counts and durations; `only` narrows to one playlist (unchecked: the caller checked). */
+export function listRows(db: Db, viewer: Viewer, ownerId: number | undefined, only?: number) {
   const mine = ownerId === undefined || ownerId === viewer.userId
   const filter =
-    ownerId === undefined
-      ? sql`(p.owner_id = ${viewer.userId} OR p.public = 1)`
-      : mine || isAdmin(viewer)
-        ? sql`p.owner_id = ${ownerId}`
-        : sql`p.owner_id = ${ownerId} AND p.public = 1`
+    only !== undefined
+      ? sql`p.id = ${only}`
+      : ownerId === undefined
+        ? sql`(p.owner_id = ${viewer.userId} OR p.public = 1)`
+        : mine || isAdmin(viewer)
+          ? sql`p.owner_id = ${ownerId}`
+          : sql`p.owner_id = ${ownerId} AND p.public = 1`
   return db.all<PlaylistRow & { entries: number; duration: number }>(sql`SELECT p.id, p.owner_id, u.username,
       p.name, p.comment, p.public, p.created_at, p.changed_at,
       count(t.id) AS entries, coalesce(sum(t.duration), 0) AS duration
