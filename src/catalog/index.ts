@@ -44,6 +44,7 @@ export { DEFAULT_LIMIT, inFolders, MAX_LIMIT, type Page, type PageRequest } from
 export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
 export {
+  idSet,
   TRACK_SORTS,
   type TrackDetail,
   type TrackQuery,
@@ -88,7 +89,7 @@ export function createCatalog(deps: CatalogDeps) {
     listTracks: (q?: TrackQuery) => listTracks(db, q, deps.gain),
     getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds, deps.gain),
     listGenres: (q?: PageRequest) => listGenres(db, q),
-    /** Summaries of the visible ones among many ids, in one query per 500 (playlists, stars, shares). */
+    /** Summaries of the visible ones among many ids, in one query (playlists, stars, shares). */
     trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
       trackSummariesByIds(db, ids, folderIds, deps.gain),
     albumSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
