@@ -26,7 +26,7 @@ export interface SearchDoc {
   artist: string | null
   albumId: number | null
   coverId: string | null
-  /** Artists this item counts for, so their entries are refreshed when it changes. */
+  /** Artists this item counts for (a track: its artists and its album's): searching them finds it. */
   artistIds: number[]
 }
 
@@ -80,7 +80,8 @@ const QUERIES: Record<SearchKind, (wanted?: readonly number[]) => SQL> = {
       al.name AS album, t.album_id, coalesce(t.cover_id, al.cover_id) AS cover_id,
       (SELECT group_concat(g.name, ' ') FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
         WHERE tg.track_id = t.id) AS genres,
-      (SELECT group_concat(ta.artist_id) FROM track_artists ta WHERE ta.track_id = t.id) AS artist_ids
+      (SELECT group_concat(artist_id) FROM (SELECT artist_id FROM track_artists WHERE track_id = t.id
+        UNION SELECT artist_id FROM album_artists WHERE album_id = t.album_id)) AS artist_ids
     FROM tracks t JOIN albums al ON al.id = t.album_id
     WHERE t.missing_at IS NULL AND ${only(sql`t.id`, wanted)}`,
   album: (wanted) => sql`SELECT a.id, a.name, a.sort_key, a.year, a.album_artist AS artist, NULL AS album,

@@ -8,7 +8,7 @@ import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.t
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
-import { prefixList, rank } from './rank.ts'
+import { type Indexes, rank } from './rank.ts'
 import { KIND_ORDER, nameTier } from './suggest.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
@@ -28,6 +28,8 @@ export interface SearchDeps {
   popularityRefreshMs?: number
   /** Where index size, build progress and query latency are published. */
   registry?: Registry
+  /** Ranked results kept for repeated queries and paging (default 64; 0 keeps none, as the benchmark measures). */
+  cacheSize?: number
 }
 
 export interface FindOptions {
@@ -60,7 +62,6 @@ export interface SearchStats {
 }
 
 const CHUNK = 5000
-const CACHE_SIZE = 64
 export const DEFAULT_SUGGESTIONS = 8
 export const MAX_SUGGESTIONS = 50
 
@@ -74,10 +75,11 @@ function visibleTo(folderIds: readonly number[] | undefined) {
 
 export function createSearch(deps: SearchDeps) {
   const { db } = deps
-  const indexes = Object.fromEntries(SEARCH_KINDS.map((k) => [k, createKindIndex(k)])) as Record<
-    SearchKind,
-    KindIndex
-  >
+  const indexes: Indexes = {
+    artist: createKindIndex('artist'),
+    album: createKindIndex('album'),
+    track: createKindIndex('track'),
+  }
   const popularity = createPopularity(db)
   let state: SearchStats['state'] = 'idle'
   let buildMs: number | null = null
@@ -87,35 +89,48 @@ export function createSearch(deps: SearchDeps) {
   let timer: ReturnType<typeof setInterval> | undefined
   let unsubscribe: (() => void) | undefined
   // Ranked ids per query (Subsonic clients page through one query many times), and the lists
-  // for one- and two-letter words; both are dropped when the index or the play counts change.
-  const cache = new Map<string, number[]>()
+  // for lone one- and two-letter words (a handful of keys, each a pass over every item to build);
+  // both are dropped when the index or the play counts change.
+  const cacheSize = deps.cacheSize ?? 64
+  const results = new Map<string, number[]>()
+  const shortLists = new Map<string, number[]>()
   let cacheStamp = ''
   const stamp = () => `${SEARCH_KINDS.map((k) => indexes[k].generation()).join('.')}:${popularity.version()}`
 
-  function cached(key: string, compute: () => number[]): number[] {
+  function cached(
+    cache: Map<string, number[]>,
+    size: number,
+    key: string,
+    compute: () => number[],
+  ): number[] {
     const now = stamp()
     if (now !== cacheStamp) {
-      cache.clear()
+      results.clear()
+      shortLists.clear()
       cacheStamp = now
     }
     let hit = cache.get(key)
     if (!hit) {
-      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
       hit = compute()
+      if (size === 0) return hit
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string)
       cache.set(key, hit)
     }
     return hit
   }
 
   function ranked(kind: SearchKind, q: ParsedQuery, raw: string, userId: number | undefined): number[] {
-    const index = indexes[kind]
-    return cached(`${kind}\u0000${userId ?? ''}\u0000${raw}`, () => {
-      const boost = popularity.booster(kind, userId)
-      const household = popularity.booster(kind)
-      const short = (prefix: string) =>
-        cached(`${kind}\u0000short\u0000${prefix}`, () => prefixList(index, prefix, household))
-      return rank(index, q, boost, short)
-    })
+    const user = userId ?? ''
+    return cached(results, cacheSize, `${kind}\u0000${user}\u0000${raw}`, () =>
+      rank(indexes, kind, q, {
+        boost: popularity.booster(kind, userId),
+        household: popularity.booster(kind),
+        cache: (key, shared, compute) =>
+          shared
+            ? cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${key}`, compute)
+            : cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${user}\u0000${key}`, compute),
+      }),
+    )
   }
 
   function put(index: KindIndex, docs: SearchDoc[], wanted: Iterable<number>): IndexedDoc[] {
