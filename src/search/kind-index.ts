@@ -11,9 +11,20 @@ import { indexTerms } from './text.ts'
 // of candidates), each term's document frequency (to see which terms are too common to look up),
 // and the name order for empty queries.
 
-export interface IndexedDoc extends SearchDoc {
-  /** Terms per field, in FIELDS order; arrays are shared between items with the same text. */
-  terms: readonly (readonly string[])[]
+export interface IndexedDoc extends Omit<SearchDoc, 'text'> {
+  /** The terms of the name, for judging how well a name matches. */
+  nameTerms: readonly string[]
+  /**
+   * Every term of every field, space-separated with a space at each end: " rage against ".
+   * Checking a deferred term on a candidate is then one native substring search.
+   */
+  haystack: string
+}
+
+/** An item on its way into MiniSearch: its terms per field, in FIELDS order. */
+interface Prepared {
+  id: number
+  fields: readonly (readonly string[])[]
 }
 
 /** What MiniSearch indexes per kind; the rest of a track's text is reached through its album and artists. */
@@ -50,13 +61,13 @@ export function createKindIndex(kind: SearchKind) {
     return terms
   }
   const fieldIndex = new Map(FIELDS.map((f, i) => [f, i]))
-  const mini = new MiniSearch<IndexedDoc>({
+  const mini = new MiniSearch<Prepared>({
     idField: 'id',
     fields: [...INDEXED[kind]],
     storeFields: [],
     // Terms were computed once when the item was prepared; MiniSearch takes them as they are.
     extractField: (doc, field) =>
-      (field === 'id' ? doc.id : doc.terms[fieldIndex.get(field as Field) as number]) as unknown as string,
+      (field === 'id' ? doc.id : doc.fields[fieldIndex.get(field as Field) as number]) as unknown as string,
     stringifyField: (terms) => terms,
     tokenize: (terms) => terms as unknown as string[],
     processTerm: (t) => t,
@@ -75,29 +86,31 @@ export function createKindIndex(kind: SearchKind) {
   let generation = 0
 
   const countTerms = (doc: IndexedDoc, by: 1 | -1) => {
-    for (let f = 0; f < doc.terms.length; f++)
-      for (const t of doc.terms[f] as string[]) {
-        // Count each term once per item: skip it if an earlier field had it.
-        if (doc.terms.slice(0, f).some((earlier) => earlier.includes(t))) continue
-        const n = (frequency.get(t) ?? 0) + by
-        if (n <= 0) frequency.delete(t)
-        else frequency.set(t, n)
-      }
+    for (const t of doc.haystack.slice(1, -1).split(' ')) {
+      if (!t) continue
+      const n = (frequency.get(t) ?? 0) + by
+      if (n <= 0) frequency.delete(t)
+      else frequency.set(t, n)
+    }
   }
 
-  function prepare(doc: SearchDoc): IndexedDoc {
-    const terms = FIELDS.map((f) => (doc.text[f] ? tokenize(doc.text[f]) : EMPTY))
-    // The text was only needed to make the terms; the display name stays.
-    return { ...doc, text: {}, terms }
+  function prepare(doc: SearchDoc): { indexed: IndexedDoc; prepared: Prepared } {
+    const fields = FIELDS.map((f) => (doc.text[f] ? tokenize(doc.text[f]) : EMPTY))
+    const { text: _text, ...rest } = doc
+    const all = [...new Set(fields.flat())]
+    return {
+      indexed: { ...rest, nameTerms: fields[0] ?? EMPTY, haystack: ` ${all.join(' ')} ` },
+      prepared: { id: doc.id, fields },
+    }
   }
 
-  function insert(d: IndexedDoc) {
+  function insert(d: IndexedDoc, genres: readonly string[]) {
     docs.set(d.id, d)
     countTerms(d, 1)
     if (kind !== 'track') return
     if (d.albumId !== null) addTo(byAlbum, d.albumId, d.id)
     for (const a of d.artistIds) addTo(byArtist, a, d.id)
-    for (const g of d.terms[GENRE] ?? []) addTo(byGenre, g, d.id)
+    for (const g of genres) addTo(byGenre, g, d.id)
   }
 
   function remove(id: number): IndexedDoc | undefined {
@@ -108,7 +121,7 @@ export function createKindIndex(kind: SearchKind) {
     docs.delete(id)
     if (old.albumId !== null) removeFrom(byAlbum, old.albumId, id)
     for (const a of old.artistIds) removeFrom(byArtist, a, id)
-    for (const g of old.terms[GENRE] ?? []) removeFrom(byGenre, g, id)
+    for (const g of [...byGenre.keys()]) removeFrom(byGenre, g, id)
     return old
   }
 
@@ -128,17 +141,17 @@ export function createKindIndex(kind: SearchKind) {
     generation: () => generation,
     /** Items added in one go, as at start-up (faster than one by one). */
     addAll(batch: readonly SearchDoc[]): void {
-      const prepared = batch.filter((d) => !docs.has(d.id)).map(prepare)
-      mini.addAll(prepared)
-      for (const d of prepared) insert(d)
+      const items = batch.filter((d) => !docs.has(d.id)).map(prepare)
+      mini.addAll(items.map((i) => i.prepared))
+      for (const { indexed, prepared } of items) insert(indexed, prepared.fields[GENRE] ?? EMPTY)
       changed()
     },
     /** Adds or replaces one item; returns the version it replaced. */
     put(doc: SearchDoc): IndexedDoc | undefined {
       const old = remove(doc.id)
-      const d = prepare(doc)
-      mini.add(d)
-      insert(d)
+      const { indexed, prepared } = prepare(doc)
+      mini.add(prepared)
+      insert(indexed, prepared.fields[GENRE] ?? EMPTY)
       changed()
       return old
     },

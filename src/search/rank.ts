@@ -1,5 +1,5 @@
 import type { SearchOptions } from 'minisearch'
-import { FIELDS, type Field, type SearchKind } from './documents.ts'
+import type { Field, SearchKind } from './documents.ts'
 import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
@@ -43,12 +43,9 @@ export const fuzziness = (term: string): number | false =>
 
 const isShort = (term: string) => term.length < SHORT && !isUnspaced(term)
 
-/** Does the item hold this term (or, for the word being typed, a term starting with it), in any field or in one? */
-export function holds(doc: IndexedDoc, term: string, prefix: boolean, field?: Field): boolean {
-  const lists = field ? [doc.terms[FIELDS.indexOf(field)] ?? []] : doc.terms
-  for (const list of lists)
-    for (const t of list) if (t === term || (prefix && t.startsWith(term))) return true
-  return false
+/** Does the item hold this term (or, for the word being typed, a term starting with it)? */
+export function holds(doc: IndexedDoc, term: string, prefix: boolean): boolean {
+  return doc.haystack.includes(prefix ? ` ${term}` : ` ${term} `)
 }
 
 function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
@@ -59,7 +56,7 @@ function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
 export function prefixList(index: KindIndex, prefix: string, boost: (id: number) => number): number[] {
   const hits: { id: number; tier: number; boost: number; key: string }[] = []
   for (const doc of index.docs.values()) {
-    const name = doc.terms[0] ?? []
+    const name = doc.nameTerms
     let tier = -1
     if (name[0]?.startsWith(prefix)) tier = 0
     else if (name.some((t) => t.startsWith(prefix))) tier = 1
@@ -165,35 +162,36 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   const common = Math.max(2000, index.docs.size * 0.05)
   q.terms.forEach((term, i) => {
     const leaf = { term, prefix: i === last }
-    const cheap = !(leaf.prefix && isShort(term)) && index.frequency(term) <= common
+    // A word being typed of up to four letters expands to many words: treated like a common one.
+    const wide = leaf.prefix && term.length <= 4 && !isUnspaced(term)
+    const cheap = !wide && index.frequency(term) <= common
     ;(cheap ? lookedUp : deferred).push(leaf)
   })
 
   const keep = (doc: IndexedDoc | undefined): doc is IndexedDoc =>
-    doc !== undefined && inYears(doc, q.years) && deferred.every((d) => holds(doc, d.term, d.prefix, d.field))
+    doc !== undefined && inYears(doc, q.years) && deferred.every((d) => holds(doc, d.term, d.prefix))
 
-  if (lookedUp.length === 0 && filterLeaves.length === 0) {
-    const free = deferred.filter((d) => d.field === undefined)
-    // A lone short or common word: its ranked list is kept until the index changes.
-    if (free.length === 1 && deferred.length === 1) {
-      const leaf = free[0] as Leaf
-      const list = isShort(leaf.term)
-        ? ctx.cache(`short:${leaf.term}`, true, () => prefixList(index, leaf.term, ctx.household))
-        : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () => ranked(matches(ix, kind, leaf), boost))
-      return q.years ? list.filter((id) => inYears(index.docs.get(id) as IndexedDoc, q.years)) : list
-    }
-    // Only common words: look up the rarest full word, check the others on what it finds.
-    const full = free.filter((d) => !(d.prefix && isShort(d.term)))
-    full.sort((a, b) => index.frequency(a.term) - index.frequency(b.term))
-    const rarest = full[0]
-    if (rarest) {
-      lookedUp.push(rarest)
-      deferred.splice(deferred.indexOf(rarest), 1)
-    }
+  /** A word's ranked list, kept until the index or the play counts change. */
+  const listOf = (leaf: Leaf) =>
+    isShort(leaf.term)
+      ? ctx.cache(`short:${leaf.term}`, true, () => prefixList(index, leaf.term, ctx.household))
+      : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () => ranked(matches(ix, kind, leaf), boost))
+
+  if (lookedUp.length === 0 && filterLeaves.length === 0 && deferred.length > 0) {
+    // Only common or short words: the rarest one's cached list, checked for the others.
+    const byRarity = [...deferred].sort(
+      (a, b) =>
+        Number(isShort(a.term)) - Number(isShort(b.term)) ||
+        index.frequency(a.term) - index.frequency(b.term),
+    )
+    const rarest = byRarity[0] as Leaf
+    deferred.splice(deferred.indexOf(rarest), 1)
+    const list = listOf(rarest)
+    return deferred.length === 0 && !q.years ? list : list.filter((id) => keep(index.docs.get(id)))
   }
 
   if (lookedUp.length === 0 && filterLeaves.length === 0)
-    // Only filters checked on each item (years, a track's genre): every such item, in name order.
+    // Only a year range: every item of those years, in name order.
     return index
       .byName()
       .filter(keep)
@@ -206,15 +204,7 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   if (kept.size === 0 && q.terms.length > 1 && termMaps.length > 0) {
     // Nothing holds every word: what holds some of them, most words first (scores add up).
     found = combine([combine(termMaps, false), ...filterMaps], true)
-    const filters = deferred.filter((d) => d.field !== undefined)
-    kept = filterKept(
-      found,
-      index,
-      (doc) =>
-        doc !== undefined &&
-        inYears(doc, q.years) &&
-        filters.every((d) => holds(doc, d.term, false, d.field)),
-    )
+    kept = filterKept(found, index, (doc) => doc !== undefined && inYears(doc, q.years))
   }
   return ranked(kept, boost)
 }
