@@ -110,3 +110,37 @@ export function loadDocs(db: Db, kind: SearchKind, wanted?: readonly number[]): 
   if (wanted && wanted.length === 0) return []
   return db.all<Row>(QUERIES[kind](wanted)).map((r) => toDoc(kind, r))
 }
+
+export interface Display {
+  name: string
+  artist: string | null
+  coverId: string | null
+}
+
+const DISPLAY: Record<SearchKind, (wanted: readonly number[]) => SQL> = {
+  track: (wanted) => sql`SELECT t.id, t.title AS name, t.artist, coalesce(t.cover_id, al.cover_id) AS cover_id
+    FROM tracks t JOIN albums al ON al.id = t.album_id WHERE ${only(sql`t.id`, wanted)}`,
+  album: (wanted) =>
+    sql`SELECT id, name, album_artist AS artist, cover_id FROM albums WHERE ${only(sql`id`, wanted)}`,
+  artist: (wanted) =>
+    sql`SELECT id, name, NULL AS artist, NULL AS cover_id FROM artists WHERE ${only(sql`id`, wanted)}`,
+}
+
+/**
+ * Names, artists and covers of a few items (the suggestions shown): read when needed rather
+ * than held for every item, which would double the index's memory.
+ */
+export function loadDisplay(db: Db, kind: SearchKind, wanted: readonly number[]): Map<number, Display> {
+  if (wanted.length === 0) return new Map()
+  const rows = db.all<{ id: number; name: string; artist: string | null; cover_id: string | null }>(
+    DISPLAY[kind](wanted),
+  )
+  return new Map(rows.map((r) => [r.id, { name: r.name, artist: r.artist, coverId: r.cover_id }]))
+}
+
+const TABLE = { track: sql`tracks`, album: sql`albums`, artist: sql`artists` }
+
+/** Every id of a kind in the browse lists' order (sort key, then id); the caller keeps those it indexes. */
+export function loadNameOrder(db: Db, kind: SearchKind): number[] {
+  return db.all<{ id: number }>(sql`SELECT id FROM ${TABLE[kind]} ORDER BY sort_key, id`).map((r) => r.id)
+}

@@ -11,14 +11,46 @@ import { indexTerms } from './text.ts'
 // of candidates), each term's document frequency (to see which terms are too common to look up),
 // and the name order for empty queries.
 
-export interface IndexedDoc extends Omit<SearchDoc, 'text'> {
-  /** The terms of the name, for judging how well a name matches. */
-  nameTerms: readonly string[]
+/**
+ * What the index keeps per item: little, since there are 100k tracks. Names and covers for the
+ * suggestions shown are read from the catalog when needed; the name order comes from it too.
+ */
+export interface IndexedDoc {
+  id: number
+  year: number | null
+  albumId: number | null
+  /** Shared between items with the same folders or artists. */
+  folders: readonly number[]
+  artistIds: readonly number[]
   /**
-   * Every term of every field, space-separated with a space at each end: " rage against ".
-   * Checking a deferred term on a candidate is then one native substring search.
+   * Every term, space-separated with a space at each end, the name's terms first and then, after
+   * NAME_END, the other fields': " rage against the machine \u0001 metal ". Checking a deferred
+   * term on a candidate is one native substring search.
    */
   haystack: string
+}
+
+const NAME_END = '\u0001'
+
+/** The terms of an item's name, for judging how well a name matches. */
+export function nameTerms(doc: IndexedDoc): string[] {
+  const end = doc.haystack.indexOf(NAME_END)
+  return doc.haystack
+    .slice(1, end - 1)
+    .split(' ')
+    .filter(Boolean)
+}
+
+/** One shared array per distinct list (folder ids, artist ids repeat across thousands of items). */
+function interner() {
+  const seen = new Map<string, readonly number[]>()
+  return (xs: readonly number[]): readonly number[] => {
+    const key = xs.join(',')
+    const known = seen.get(key)
+    if (known) return known
+    seen.set(key, xs)
+    return xs
+  }
 }
 
 /** An item on its way into MiniSearch: its terms per field, in FIELDS order. */
@@ -49,7 +81,8 @@ function removeFrom<K>(map: Map<K, Set<number>>, key: K, id: number) {
   if (set?.size === 0) map.delete(key)
 }
 
-export function createKindIndex(kind: SearchKind) {
+export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
+  const intern = interner()
   const memo = new Map<string, string[]>()
   const tokenize = (text: string): string[] => {
     let terms = memo.get(text)
@@ -86,8 +119,11 @@ export function createKindIndex(kind: SearchKind) {
   let generation = 0
 
   const countTerms = (doc: IndexedDoc, by: 1 | -1) => {
-    for (const t of doc.haystack.slice(1, -1).split(' ')) {
-      if (!t) continue
+    const terms = doc.haystack.split(' ')
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i] as string
+      // Once per item, however many fields hold it.
+      if (!t || t === NAME_END || terms.indexOf(t) < i) continue
       const n = (frequency.get(t) ?? 0) + by
       if (n <= 0) frequency.delete(t)
       else frequency.set(t, n)
@@ -96,10 +132,17 @@ export function createKindIndex(kind: SearchKind) {
 
   function prepare(doc: SearchDoc): { indexed: IndexedDoc; prepared: Prepared } {
     const fields = FIELDS.map((f) => (doc.text[f] ? tokenize(doc.text[f]) : EMPTY))
-    const { text: _text, ...rest } = doc
-    const all = [...new Set(fields.flat())]
+    const [name = EMPTY, ...others] = fields
+    const haystack = ` ${name.join(' ')} ${NAME_END} ${others.flat().join(' ')} `
     return {
-      indexed: { ...rest, nameTerms: fields[0] ?? EMPTY, haystack: ` ${all.join(' ')} ` },
+      indexed: {
+        id: doc.id,
+        year: doc.year,
+        albumId: doc.albumId,
+        folders: intern(doc.folders),
+        artistIds: intern(doc.artistIds),
+        haystack,
+      },
       prepared: { id: doc.id, fields },
     }
   }
@@ -163,11 +206,9 @@ export function createKindIndex(kind: SearchKind) {
     /** Documents holding this exact term (any field). */
     frequency: (term: string) => frequency.get(term) ?? 0,
     termCount: () => frequency.size,
-    /** Every item in the browse lists' order (sort key, then id), computed once per change. */
+    /** Every item in the browse lists' order (sort key, then id), read once per change. */
     byName(): readonly IndexedDoc[] {
-      byName ??= [...docs.values()].sort((a, b) =>
-        a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.id - b.id,
-      )
+      byName ??= nameOrder().flatMap((id) => docs.get(id) ?? [])
       return byName
     },
     /** Frees the tokenizer's cache once the start-up build is done. */

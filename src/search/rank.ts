@@ -1,6 +1,6 @@
 import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
-import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
+import { INDEXED, type IndexedDoc, type KindIndex, nameTerms } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
 
@@ -54,16 +54,19 @@ function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
 
 /** Items whose name has a word starting with `prefix`, best first: name starting with it, then popularity. */
 export function prefixList(index: KindIndex, prefix: string, boost: (id: number) => number): number[] {
-  const hits: { id: number; tier: number; boost: number; key: string }[] = []
-  for (const doc of index.docs.values()) {
-    const name = doc.nameTerms
+  const hits: { id: number; tier: number; boost: number; at: number }[] = []
+  const docs = index.byName()
+  for (let at = 0; at < docs.length; at++) {
+    const doc = docs[at] as IndexedDoc
+    if (!doc.haystack.includes(` ${prefix}`)) continue
+    const name = nameTerms(doc)
     let tier = -1
     if (name[0]?.startsWith(prefix)) tier = 0
     else if (name.some((t) => t.startsWith(prefix))) tier = 1
     else if (holds(doc, prefix, true)) tier = 2
-    if (tier >= 0) hits.push({ id: doc.id, tier, boost: boost(doc.id), key: doc.sortKey })
+    if (tier >= 0) hits.push({ id: doc.id, tier, boost: boost(doc.id), at })
   }
-  hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || a.at - b.at)
   return hits.map((h) => h.id)
 }
 

@@ -3,7 +3,14 @@ import { busy, invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
-import { loadDocs, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
+import {
+  loadDisplay,
+  loadDocs,
+  loadNameOrder,
+  SEARCH_KINDS,
+  type SearchDoc,
+  type SearchKind,
+} from './documents.ts'
 import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
@@ -75,10 +82,11 @@ function visibleTo(folderIds: readonly number[] | undefined) {
 
 export function createSearch(deps: SearchDeps) {
   const { db } = deps
+  const order = (kind: SearchKind) => () => loadNameOrder(db, kind)
   const indexes: Indexes = {
-    artist: createKindIndex('artist'),
-    album: createKindIndex('album'),
-    track: createKindIndex('track'),
+    artist: createKindIndex('artist', order('artist')),
+    album: createKindIndex('album', order('album')),
+    track: createKindIndex('track', order('track')),
   }
   const popularity = createPopularity(db)
   let state: SearchStats['state'] = 'idle'
@@ -171,6 +179,7 @@ export function createSearch(deps: SearchDeps) {
     }
     try {
       apply(c)
+      reportReady()
     } catch (err) {
       deps.logger?.error({ err }, 'search: applying catalog changes failed')
     }
@@ -201,9 +210,12 @@ export function createSearch(deps: SearchDeps) {
     const pending = queued
     queued = []
     for (const c of pending) onChanges(c)
-    deps.status?.set('search', { status: 'ok', documents: documents(), buildMs: Math.round(buildMs) })
+    reportReady()
     deps.logger?.info({ documents: documents(), ms: Math.round(buildMs) }, 'search index built')
   }
+
+  const reportReady = () =>
+    deps.status?.set('search', { status: 'ok', documents: documents(), buildMs: Math.round(buildMs ?? 0) })
 
   const documents = () =>
     Object.fromEntries(SEARCH_KINDS.map((k) => [k, indexes[k].docs.size])) as Record<SearchKind, number>
@@ -308,15 +320,32 @@ export function createSearch(deps: SearchDeps) {
         candidates.sort(
           (a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank,
         )
-        return candidates.slice(0, limit).map(({ doc, kind }) => ({
-          kind,
-          id: doc.id,
-          name: doc.name,
-          artist: doc.artist,
-          albumId: doc.albumId,
-          coverId: doc.coverId,
-          year: doc.year,
-        }))
+        const shown = candidates.slice(0, limit)
+        const display = Object.fromEntries(
+          SEARCH_KINDS.map((k) => [
+            k,
+            loadDisplay(
+              db,
+              k,
+              shown.filter((c) => c.kind === k).map((c) => c.doc.id),
+            ),
+          ]),
+        ) as Record<SearchKind, ReturnType<typeof loadDisplay>>
+        return shown.flatMap(({ doc, kind }) => {
+          const d = display[kind].get(doc.id)
+          if (!d) return []
+          return [
+            {
+              kind,
+              id: doc.id,
+              name: d.name,
+              artist: d.artist,
+              albumId: doc.albumId,
+              coverId: d.coverId,
+              year: doc.year,
+            },
+          ]
+        })
       })
     },
   }
