@@ -18,7 +18,7 @@ import { removeDir, tempDir } from '../../tests/helpers/server.ts'
 import { against, emit, type Result, result } from './lib.ts'
 import { createCatalog, rng } from './search-catalog.ts'
 
-const BUILDS = 3
+const BUILDS = Number(process.env.SEARCH_BENCH_BUILDS ?? 3)
 const REPEATS = 7
 const log = (msg: string) => process.stderr.write(`search bench: ${msg}\n`)
 
@@ -86,21 +86,33 @@ for (let i = 0; i < BUILDS; i++) {
   log(`build ${i + 1}: ${builds.at(-1)?.toFixed(0)} ms`)
 }
 
-function measure(queries: string[], run: (q: string) => void) {
+function measure(label: string, queries: string[], run: (q: string) => void) {
   const cold: number[] = []
   const warm: number[] = []
+  const slowest: [string, number][] = []
   for (const q of queries) {
+    let worst = 0
     for (let r = 0; r <= REPEATS; r++) {
       const t0 = performance.now()
       run(q)
-      ;(r === 0 ? cold : warm).push(performance.now() - t0)
+      const ms = performance.now() - t0
+      ;(r === 0 ? cold : warm).push(ms)
+      worst = Math.max(worst, ms)
     }
+    slowest.push([q, worst])
   }
+  slowest.sort((a, b) => b[1] - a[1])
+  log(
+    `${label} slowest: ${slowest
+      .slice(0, 5)
+      .map(([q, ms]) => `${JSON.stringify(q)} ${ms.toFixed(1)} ms`)
+      .join(', ')}`,
+  )
   return { cold, warm, all: [...cold, ...warm] }
 }
 
-const tonearmSuggest = measure(SUGGEST, (q) => search.suggest(q, { limit: 8 }))
-const tonearmFull = measure(FULL, (q) => {
+const tonearmSuggest = measure('suggest', SUGGEST, (q) => search.suggest(q, { limit: 8 }))
+const tonearmFull = measure('full', FULL, (q) => {
   for (const kind of SEARCH_KINDS) search.find(kind, q, { offset: 0, limit: 20 })
 })
 search.stop()
@@ -149,13 +161,13 @@ const page = Object.fromEntries(
 const count = Object.fromEntries(
   TABLES.map((t) => [t, db.prepare(`SELECT count(*) AS n FROM fts_${t} WHERE fts_${t} MATCH ?`)]),
 )
-const ftsSuggest = measure(SUGGEST, (q) => {
+const ftsSuggest = measure('FTS5 suggest', SUGGEST, (q) => {
   for (const t of TABLES) {
     const m = toMatch(q, t)
     if (m) page[t]?.all(m, 8)
   }
 })
-const ftsFull = measure(FULL, (q) => {
+const ftsFull = measure('FTS5 full', FULL, (q) => {
   for (const t of TABLES) {
     const m = toMatch(q, t)
     if (!m) continue

@@ -30,7 +30,7 @@ export interface IndexedDoc {
   haystack: string
 }
 
-const NAME_END = '\u0001'
+export const NAME_END = '\u0001'
 
 /** The terms of an item's name, for judging how well a name matches. */
 export function nameTerms(doc: IndexedDoc): string[] {

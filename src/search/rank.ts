@@ -1,12 +1,12 @@
 import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
-import { INDEXED, type IndexedDoc, type KindIndex, nameTerms } from './kind-index.ts'
+import { INDEXED, type IndexedDoc, type KindIndex, NAME_END } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
 
 // The query plan, built for latency (MiniSearch with fuzzy and prefix on every term took
 // 30–110 ms at 100k tracks): all terms must match (AND); only the last term is a prefix; only
-// terms of 4+ characters are fuzzy, by one edit (two from 8); terms too common to look up cheaply
+// terms of 4+ characters are fuzzy, by one edit; terms too common to look up cheaply
 // and a one- or two-letter last word are not looked up at all but checked on the candidates the
 // other terms found; a lone short or common word is answered from a list cached per index
 // version. Tracks are matched by title in their own index and by album and artist through the
@@ -38,8 +38,8 @@ const FILTER_FIELD: Record<SearchKind, Record<TextFilter, Field | null>> = {
   track: { artist: 'artist', album: 'album', genre: 'genre' },
 }
 
-export const fuzziness = (term: string): number | false =>
-  isUnspaced(term) ? false : term.length >= 8 ? 2 : term.length >= 4 ? 1 : false
+/** One edit from four letters on: two edits cost several times more in the tree walk and rarely help. */
+export const fuzziness = (term: string): number | false => (isUnspaced(term) || term.length < 4 ? false : 1)
 
 const isShort = (term: string) => term.length < SHORT && !isUnspaced(term)
 
@@ -52,19 +52,27 @@ function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
   return !years || (doc.year !== null && doc.year >= years.from && doc.year <= years.to)
 }
 
-/** Items whose name has a word starting with `prefix`, best first: name starting with it, then popularity. */
-export function prefixList(index: KindIndex, prefix: string, boost: (id: number) => number): number[] {
+/**
+ * Every item holding a short or common word, best first: the name starting with it, then the name
+ * holding it, then another field; then popularity; then name order. For such words BM25 tells
+ * little (every holder scores alike), and one pass of substring searches over the items' terms
+ * costs less than scoring tens of thousands of postings.
+ */
+export function wordList(
+  index: KindIndex,
+  term: string,
+  prefix: boolean,
+  boost: (id: number) => number,
+): number[] {
+  const needle = prefix ? ` ${term}` : ` ${term} `
   const hits: { id: number; tier: number; boost: number; at: number }[] = []
   const docs = index.byName()
   for (let at = 0; at < docs.length; at++) {
     const doc = docs[at] as IndexedDoc
-    if (!doc.haystack.includes(` ${prefix}`)) continue
-    const name = nameTerms(doc)
-    let tier = -1
-    if (name[0]?.startsWith(prefix)) tier = 0
-    else if (name.some((t) => t.startsWith(prefix))) tier = 1
-    else if (holds(doc, prefix, true)) tier = 2
-    if (tier >= 0) hits.push({ id: doc.id, tier, boost: boost(doc.id), at })
+    const i = doc.haystack.indexOf(needle)
+    if (i < 0) continue
+    const tier = i === 0 ? 0 : i < doc.haystack.indexOf(NAME_END) ? 1 : 2
+    hits.push({ id: doc.id, tier, boost: boost(doc.id), at })
   }
   hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || a.at - b.at)
   return hits.map((h) => h.id)
@@ -177,8 +185,10 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   /** A word's ranked list, kept until the index or the play counts change. */
   const listOf = (leaf: Leaf) =>
     isShort(leaf.term)
-      ? ctx.cache(`short:${leaf.term}`, true, () => prefixList(index, leaf.term, ctx.household))
-      : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () => ranked(matches(ix, kind, leaf), boost))
+      ? ctx.cache(`short:${leaf.term}`, true, () => wordList(index, leaf.term, true, ctx.household))
+      : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () =>
+          wordList(index, leaf.term, leaf.prefix, boost),
+        )
 
   if (lookedUp.length === 0 && filterLeaves.length === 0 && deferred.length > 0) {
     // Only common or short words: the rarest one's cached list, checked for the others.
@@ -190,7 +200,10 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
     const rarest = byRarity[0] as Leaf
     deferred.splice(deferred.indexOf(rarest), 1)
     const list = listOf(rarest)
-    return deferred.length === 0 && !q.years ? list : list.filter((id) => keep(index.docs.get(id)))
+    const found = deferred.length === 0 && !q.years ? list : list.filter((id) => keep(index.docs.get(id)))
+    // A short word being typed that nothing starts with may be a typo: look it up, fuzzily.
+    if (found.length > 0 || isShort(rarest.term) || index.frequency(rarest.term) > common) return found
+    lookedUp.push(rarest)
   }
 
   if (lookedUp.length === 0 && filterLeaves.length === 0)
