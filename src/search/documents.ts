@@ -44,7 +44,16 @@ interface Row {
   artist_ids: string | number | null
 }
 
-const ids = (s: string | number | null) => (s === null ? [] : String(s).split(',').map(Number))
+const ids = (s: string | number | null): number[] => {
+  if (s === null) return []
+  if (typeof s === 'number') return [s]
+  const out: number[] = []
+  for (const part of s.split(',')) {
+    const n = Number(part)
+    if (!out.includes(n)) out.push(n)
+  }
+  return out
+}
 
 function toDoc(kind: SearchKind, r: Row): SearchDoc {
   const text: SearchDoc['text'] = { name: r.name }
@@ -56,12 +65,12 @@ function toDoc(kind: SearchKind, r: Row): SearchDoc {
     name: r.name,
     sortKey: r.sort_key,
     text,
-    folders: [...new Set(ids(r.folders))],
+    folders: ids(r.folders),
     year: r.year,
     artist: kind === 'artist' ? null : r.artist,
     albumId: r.album_id,
     coverId: r.cover_id,
-    artistIds: [...new Set(ids(r.artist_ids))],
+    artistIds: ids(r.artist_ids),
   }
 }
 

@@ -70,15 +70,18 @@ const EMPTY: readonly string[] = []
 // Repeated album and artist names are tokenized once; the cache is dropped when it grows large.
 const MAX_MEMO = 50_000
 
-function addTo<K>(map: Map<K, Set<number>>, key: K, id: number) {
-  const set = map.get(key) ?? new Set()
-  map.set(key, set)
-  set.add(id)
+// Arrays, not Sets: building 300k Set entries at start-up cost more than the rare removals save.
+function addTo<K>(map: Map<K, number[]>, key: K, id: number) {
+  const list = map.get(key)
+  if (list) list.push(id)
+  else map.set(key, [id])
 }
-function removeFrom<K>(map: Map<K, Set<number>>, key: K, id: number) {
-  const set = map.get(key)
-  set?.delete(id)
-  if (set?.size === 0) map.delete(key)
+function removeFrom<K>(map: Map<K, number[]>, key: K, id: number) {
+  const list = map.get(key)
+  const at = list?.indexOf(id) ?? -1
+  if (!list || at < 0) return
+  list.splice(at, 1)
+  if (list.length === 0) map.delete(key)
 }
 
 export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
@@ -110,16 +113,16 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   const docs = new Map<number, IndexedDoc>()
   const frequency = new Map<string, number>()
   // Tracks by album and by artist, for finding tracks through the album and artist indexes.
-  const byAlbum = new Map<number, Set<number>>()
-  const byArtist = new Map<number, Set<number>>()
+  const byAlbum = new Map<number, number[]>()
+  const byArtist = new Map<number, number[]>()
   // …and by genre term: a few dozen terms, so a track's genre needs no index of its own.
-  const byGenre = new Map<string, Set<number>>()
+  const byGenre = new Map<string, number[]>()
   const GENRE = FIELDS.indexOf('genre')
   let byName: IndexedDoc[] | null = null
   let generation = 0
 
-  const countTerms = (doc: IndexedDoc, by: 1 | -1) => {
-    const terms = doc.haystack.split(' ')
+  const countTerms = (doc: IndexedDoc, by: 1 | -1, fields?: readonly (readonly string[])[]) => {
+    const terms = fields ? fields.flat() : doc.haystack.split(' ')
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i] as string
       // Once per item, however many fields hold it.
@@ -131,7 +134,14 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   }
 
   function prepare(doc: SearchDoc): { indexed: IndexedDoc; prepared: Prepared } {
-    const fields = FIELDS.map((f) => (doc.text[f] ? tokenize(doc.text[f]) : EMPTY))
+    // Names are mostly unique: only the other fields (album, artist, genre) repeat enough to memoize.
+    const fields = FIELDS.map((f) =>
+      doc.text[f]
+        ? f === 'name' && kind === 'track'
+          ? indexTerms(doc.text[f])
+          : tokenize(doc.text[f])
+        : EMPTY,
+    )
     const [name = EMPTY, ...others] = fields
     const haystack = ` ${name.join(' ')} ${NAME_END} ${others.flat().join(' ')} `
     return {
@@ -147,9 +157,10 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     }
   }
 
-  function insert(d: IndexedDoc, genres: readonly string[]) {
+  function insert(d: IndexedDoc, fields: readonly (readonly string[])[]) {
+    const genres = fields[GENRE] ?? EMPTY
     docs.set(d.id, d)
-    countTerms(d, 1)
+    countTerms(d, 1, fields)
     if (kind !== 'track') return
     if (d.albumId !== null) addTo(byAlbum, d.albumId, d.id)
     for (const a of d.artistIds) addTo(byArtist, a, d.id)
@@ -164,7 +175,7 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     docs.delete(id)
     if (old.albumId !== null) removeFrom(byAlbum, old.albumId, id)
     for (const a of old.artistIds) removeFrom(byArtist, a, id)
-    for (const g of [...byGenre.keys()]) removeFrom(byGenre, g, id)
+    if (kind === 'track') for (const g of [...byGenre.keys()]) removeFrom(byGenre, g, id)
     return old
   }
 
@@ -184,9 +195,9 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     generation: () => generation,
     /** Items added in one go, as at start-up (faster than one by one). */
     addAll(batch: readonly SearchDoc[]): void {
-      const items = batch.filter((d) => !docs.has(d.id)).map(prepare)
+      const items = (docs.size === 0 ? batch : batch.filter((d) => !docs.has(d.id))).map(prepare)
       mini.addAll(items.map((i) => i.prepared))
-      for (const { indexed, prepared } of items) insert(indexed, prepared.fields[GENRE] ?? EMPTY)
+      for (const { indexed, prepared } of items) insert(indexed, prepared.fields)
       changed()
     },
     /** Adds or replaces one item; returns the version it replaced. */
@@ -194,7 +205,7 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
       const old = remove(doc.id)
       const { indexed, prepared } = prepare(doc)
       mini.add(prepared)
-      insert(indexed, prepared.fields[GENRE] ?? EMPTY)
+      insert(indexed, prepared.fields)
       changed()
       return old
     },

@@ -97,7 +97,7 @@ function search(index: KindIndex, leaf: Leaf, fields: readonly Field[], scale = 
 /** Tracks by title, and through the albums and artists that match. */
 function trackMatches(ix: Indexes, leaf: Leaf): Map<number, number> {
   const out = leaf.field === undefined || leaf.field === 'name' ? search(ix.track, leaf, ['name']) : new Map()
-  const expand = (via: Field, index: KindIndex, members: Map<number, Set<number>>) => {
+  const expand = (via: Field, index: KindIndex, members: Map<number, number[]>) => {
     if (leaf.field !== undefined && leaf.field !== via) return
     for (const [id, score] of search(index, leaf, ['name'], BOOST[via] / BOOST.name))
       for (const track of members.get(id) ?? []) out.set(track, (out.get(track) ?? 0) + score)
