@@ -133,10 +133,11 @@ export function createSearch(deps: SearchDeps) {
       rank(indexes, kind, q, {
         boost: popularity.booster(kind, userId),
         household: popularity.booster(kind),
+        // Lists all users share are kept until the index or play counts change; one user's, among the bounded results.
         cache: (key, shared, compute) =>
-          shared
+          shared || userId === undefined
             ? cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${key}`, compute)
-            : cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${user}\u0000${key}`, compute),
+            : cached(results, cacheSize, `${kind}\u0000${user}\u0000${key}`, compute),
       }),
     )
   }
