@@ -15,7 +15,7 @@ import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.t
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
-import { type Indexes, rank } from './rank.ts'
+import { type Indexes, rank, wordList } from './rank.ts'
 import { KIND_ORDER, nameTier } from './suggest.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
@@ -142,6 +142,37 @@ export function createSearch(deps: SearchDeps) {
     )
   }
 
+  // The lists a first keystroke needs (each letter and digit, and the name order) are made in the
+  // background once the index is ready and again a second after changes stop, so the first
+  // person to type "a" does not pay a pass over 100k items.
+  const WARM_TERMS = [...'abcdefghijklmnopqrstuvwxyz0123456789']
+  let warming: Promise<void> = Promise.resolve()
+  let warmTimer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+
+  async function warm(): Promise<void> {
+    for (const kind of SEARCH_KINDS) {
+      const index = indexes[kind]
+      index.byName()
+      for (const term of WARM_TERMS) {
+        if (stopped) return
+        const household = popularity.booster(kind)
+        cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000short:${term}`, () =>
+          wordList(index, term, true, household),
+        )
+        await yieldToLoop()
+      }
+    }
+  }
+
+  function warmSoon(delayMs: number): void {
+    if (warmTimer) clearTimeout(warmTimer)
+    warmTimer = setTimeout(() => {
+      warming = warming.then(warm)
+    }, delayMs)
+    warmTimer.unref?.()
+  }
+
   function put(index: KindIndex, docs: SearchDoc[], wanted: Iterable<number>): IndexedDoc[] {
     const olds: IndexedDoc[] = []
     const present = new Set(docs.map((d) => d.id))
@@ -181,6 +212,7 @@ export function createSearch(deps: SearchDeps) {
     try {
       apply(c)
       reportReady()
+      warmSoon(1000)
     } catch (err) {
       deps.logger?.error({ err }, 'search: applying catalog changes failed')
     }
@@ -212,6 +244,7 @@ export function createSearch(deps: SearchDeps) {
     queued = []
     for (const c of pending) onChanges(c)
     reportReady()
+    warming = warm()
     deps.logger?.info({ documents: documents(), ms: Math.round(buildMs) }, 'search index built')
   }
 
@@ -265,10 +298,14 @@ export function createSearch(deps: SearchDeps) {
       timer.unref?.()
     },
     stop(): void {
+      stopped = true
+      if (warmTimer) clearTimeout(warmTimer)
       unsubscribe?.()
       if (timer) clearInterval(timer)
     },
     ready: () => state === 'ready',
+    /** Resolves when the lists for first keystrokes are made (after start, or after the last change). */
+    warmed: () => warming,
     stats,
     /** Publishes index size, build progress and query latency in this registry (/metrics). */
     publish,
