@@ -26,7 +26,7 @@ export interface SearchDoc {
   artist: string | null
   albumId: number | null
   coverId: string | null
-  /** Artists this item counts for, so their entries are refreshed when it changes. */
+  /** Artists this item counts for (a track: its artists and its album's): searching them finds it. */
   artistIds: number[]
 }
 
@@ -44,7 +44,16 @@ interface Row {
   artist_ids: string | number | null
 }
 
-const ids = (s: string | number | null) => (s === null ? [] : String(s).split(',').map(Number))
+const ids = (s: string | number | null): number[] => {
+  if (s === null) return []
+  if (typeof s === 'number') return [s]
+  const out: number[] = []
+  for (const part of s.split(',')) {
+    const n = Number(part)
+    if (!out.includes(n)) out.push(n)
+  }
+  return out
+}
 
 function toDoc(kind: SearchKind, r: Row): SearchDoc {
   const text: SearchDoc['text'] = { name: r.name }
@@ -56,12 +65,12 @@ function toDoc(kind: SearchKind, r: Row): SearchDoc {
     name: r.name,
     sortKey: r.sort_key,
     text,
-    folders: [...new Set(ids(r.folders))],
+    folders: ids(r.folders),
     year: r.year,
     artist: kind === 'artist' ? null : r.artist,
     albumId: r.album_id,
     coverId: r.cover_id,
-    artistIds: [...new Set(ids(r.artist_ids))],
+    artistIds: ids(r.artist_ids),
   }
 }
 
@@ -80,7 +89,8 @@ const QUERIES: Record<SearchKind, (wanted?: readonly number[]) => SQL> = {
       al.name AS album, t.album_id, coalesce(t.cover_id, al.cover_id) AS cover_id,
       (SELECT group_concat(g.name, ' ') FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
         WHERE tg.track_id = t.id) AS genres,
-      (SELECT group_concat(ta.artist_id) FROM track_artists ta WHERE ta.track_id = t.id) AS artist_ids
+      (SELECT group_concat(artist_id) FROM (SELECT artist_id FROM track_artists WHERE track_id = t.id
+        UNION SELECT artist_id FROM album_artists WHERE album_id = t.album_id)) AS artist_ids
     FROM tracks t JOIN albums al ON al.id = t.album_id
     WHERE t.missing_at IS NULL AND ${only(sql`t.id`, wanted)}`,
   album: (wanted) => sql`SELECT a.id, a.name, a.sort_key, a.year, a.album_artist AS artist, NULL AS album,
@@ -108,4 +118,38 @@ const QUERIES: Record<SearchKind, (wanted?: readonly number[]) => SQL> = {
 export function loadDocs(db: Db, kind: SearchKind, wanted?: readonly number[]): SearchDoc[] {
   if (wanted && wanted.length === 0) return []
   return db.all<Row>(QUERIES[kind](wanted)).map((r) => toDoc(kind, r))
+}
+
+export interface Display {
+  name: string
+  artist: string | null
+  coverId: string | null
+}
+
+const DISPLAY: Record<SearchKind, (wanted: readonly number[]) => SQL> = {
+  track: (wanted) => sql`SELECT t.id, t.title AS name, t.artist, coalesce(t.cover_id, al.cover_id) AS cover_id
+    FROM tracks t JOIN albums al ON al.id = t.album_id WHERE ${only(sql`t.id`, wanted)}`,
+  album: (wanted) =>
+    sql`SELECT id, name, album_artist AS artist, cover_id FROM albums WHERE ${only(sql`id`, wanted)}`,
+  artist: (wanted) =>
+    sql`SELECT id, name, NULL AS artist, NULL AS cover_id FROM artists WHERE ${only(sql`id`, wanted)}`,
+}
+
+/**
+ * Names, artists and covers of a few items (the suggestions shown): read when needed rather
+ * than held for every item, which would double the index's memory.
+ */
+export function loadDisplay(db: Db, kind: SearchKind, wanted: readonly number[]): Map<number, Display> {
+  if (wanted.length === 0) return new Map()
+  const rows = db.all<{ id: number; name: string; artist: string | null; cover_id: string | null }>(
+    DISPLAY[kind](wanted),
+  )
+  return new Map(rows.map((r) => [r.id, { name: r.name, artist: r.artist, coverId: r.cover_id }]))
+}
+
+const TABLE = { track: sql`tracks`, album: sql`albums`, artist: sql`artists` }
+
+/** Every id of a kind in the browse lists' order (sort key, then id); the caller keeps those it indexes. */
+export function loadNameOrder(db: Db, kind: SearchKind): number[] {
+  return db.all<{ id: number }>(sql`SELECT id FROM ${TABLE[kind]} ORDER BY sort_key, id`).map((r) => r.id)
 }

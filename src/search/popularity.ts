@@ -32,6 +32,14 @@ export function boostOf(householdPlays: number, ownPlays: number): number {
 }
 
 export function createPopularity(db: Db) {
+  // Plays only grow, so their sum and the latest play time tell whether anything changed.
+  const signature = () =>
+    JSON.stringify(
+      db.all(
+        sql`SELECT count(*) AS n, sum(plays) AS plays, max(last_played_at) AS last FROM play_counts_global`,
+      ),
+    )
+  let seen = signature()
   let household: Counts = load(db, sql`1`, sql`play_counts_global`)
   let version = 0
   const users = new Map<number, { at: number; counts: Counts }>()
@@ -56,7 +64,11 @@ export function createPopularity(db: Db) {
       const own = userId === undefined ? undefined : ofUser(userId).get(kind)
       return (id) => boostOf(all.get(id) ?? 0, own?.get(id) ?? 0)
     },
+    /** Re-reads the counts if any changed; orderings cached by them are then redone. */
     refresh(): void {
+      const now = signature()
+      if (now === seen) return
+      seen = now
       household = load(db, sql`1`, sql`play_counts_global`)
       users.clear()
       version++

@@ -1,18 +1,29 @@
-import type { Query, SearchOptions } from 'minisearch'
+import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
-import type { IndexedDoc, KindIndex } from './kind-index.ts'
+import { INDEXED, type IndexedDoc, type KindIndex, NAME_END } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
 
 // The query plan, built for latency (MiniSearch with fuzzy and prefix on every term took
 // 30–110 ms at 100k tracks): all terms must match (AND); only the last term is a prefix; only
-// terms of 4+ characters are fuzzy, by one edit (two from 8); terms too common to look up cheaply
+// terms of 4+ characters are fuzzy, by one edit; terms too common to look up cheaply
 // and a one- or two-letter last word are not looked up at all but checked on the candidates the
-// other terms found; a lone one- or two-letter word is answered from a cached list. When no item
-// holds every word, items holding some of them are returned ("partial multi-word").
+// other terms found; a lone short or common word is answered from a list cached per index
+// version. Tracks are matched by title in their own index and by album and artist through the
+// small album and artist indexes. When no item holds every word, items holding some of them are
+// returned ("partial multi-word").
 
-export interface Ranked {
-  ids: number[]
+export interface Indexes {
+  artist: KindIndex
+  album: KindIndex
+  track: KindIndex
+}
+
+interface Leaf {
+  term: string
+  prefix: boolean
+  /** Only this field (a filter), else every field. */
+  field?: Field
 }
 
 /** Field weights: name or title above album above the rest. */
@@ -27,111 +38,207 @@ const FILTER_FIELD: Record<SearchKind, Record<TextFilter, Field | null>> = {
   track: { artist: 'artist', album: 'album', genre: 'genre' },
 }
 
-export const fuzziness = (term: string): number | false =>
-  isUnspaced(term) ? false : term.length >= 8 ? 2 : term.length >= 4 ? 1 : false
+/** One edit from four letters on: two edits cost several times more in the tree walk and rarely help. */
+export const fuzziness = (term: string): number | false => (isUnspaced(term) || term.length < 4 ? false : 1)
 
 const isShort = (term: string) => term.length < SHORT && !isUnspaced(term)
 
 /** Does the item hold this term (or, for the word being typed, a term starting with it)? */
 export function holds(doc: IndexedDoc, term: string, prefix: boolean): boolean {
-  for (const list of doc.terms)
-    for (const t of list) if (t === term || (prefix && t.startsWith(term))) return true
-  return false
+  return doc.haystack.includes(prefix ? ` ${term}` : ` ${term} `)
 }
 
 function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
   return !years || (doc.year !== null && doc.year >= years.from && doc.year <= years.to)
 }
 
-/** Items whose name has a word starting with `prefix`, best first: name starting with it, then popularity. */
-export function prefixList(index: KindIndex, prefix: string, boost: (id: number) => number): number[] {
-  const hits: { id: number; tier: number; boost: number; key: string }[] = []
-  for (const doc of index.docs.values()) {
-    const name = doc.terms[0] ?? []
-    let tier = -1
-    if (name[0]?.startsWith(prefix)) tier = 0
-    else if (name.some((t) => t.startsWith(prefix))) tier = 1
-    else if (holds(doc, prefix, true)) tier = 2
-    if (tier >= 0) hits.push({ id: doc.id, tier, boost: boost(doc.id), key: doc.sortKey })
+/**
+ * Every item holding a short or common word, best first: the name starting with it, then the name
+ * holding it, then another field; then popularity; then name order. For such words BM25 tells
+ * little (every holder scores alike), and one pass of substring searches over the items' terms
+ * costs less than scoring tens of thousands of postings.
+ */
+export function wordList(
+  index: KindIndex,
+  term: string,
+  prefix: boolean,
+  boost: (id: number) => number,
+): number[] {
+  const needle = prefix ? ` ${term}` : ` ${term} `
+  const hits: { id: number; tier: number; boost: number; at: number }[] = []
+  const docs = index.byName()
+  for (let at = 0; at < docs.length; at++) {
+    const doc = docs[at] as IndexedDoc
+    const i = doc.haystack.indexOf(needle)
+    if (i < 0) continue
+    const tier = i === 0 ? 0 : i < doc.haystack.indexOf(NAME_END) ? 1 : 2
+    hits.push({ id: doc.id, tier, boost: boost(doc.id), at })
   }
-  hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || a.at - b.at)
   return hits.map((h) => h.id)
 }
 
-export function rank(
-  index: KindIndex,
-  q: ParsedQuery,
-  boost: (id: number) => number,
-  shortList: (prefix: string) => number[],
-): number[] {
+/** One leaf's matches in one MiniSearch index, id → weighted score. */
+function search(index: KindIndex, leaf: Leaf, fields: readonly Field[], scale = 1): Map<number, number> {
+  const boost: Partial<Record<Field, number>> = {}
+  for (const f of fields) boost[f] = BOOST[f] * scale
+  const options: SearchOptions = {
+    fields: [...fields],
+    boost,
+    weights: WEIGHTS,
+    prefix: leaf.prefix,
+    fuzzy: fuzziness(leaf.term),
+  }
+  const out = new Map<number, number>()
+  for (const r of index.mini.search(leaf.term, options)) out.set(r.id as number, r.score)
+  return out
+}
+
+/** Tracks by title, and through the albums and artists that match. */
+function trackMatches(ix: Indexes, leaf: Leaf): Map<number, number> {
+  const out = leaf.field === undefined || leaf.field === 'name' ? search(ix.track, leaf, ['name']) : new Map()
+  const expand = (via: Field, index: KindIndex, members: Map<number, number[]>) => {
+    if (leaf.field !== undefined && leaf.field !== via) return
+    for (const [id, score] of search(index, leaf, ['name'], BOOST[via] / BOOST.name))
+      for (const track of members.get(id) ?? []) out.set(track, (out.get(track) ?? 0) + score)
+  }
+  expand('album', ix.album, ix.track.byAlbum)
+  expand('artist', ix.artist, ix.track.byArtist)
+  if (leaf.field === undefined || leaf.field === 'genre')
+    for (const [genre, tracks] of ix.track.byGenre) {
+      const weight = genre === leaf.term ? 1 : leaf.prefix && genre.startsWith(leaf.term) ? WEIGHTS.prefix : 0
+      if (weight > 0) for (const track of tracks) out.set(track, (out.get(track) ?? 0) + weight * BOOST.genre)
+    }
+  return out
+}
+
+function matches(ix: Indexes, kind: SearchKind, leaf: Leaf): Map<number, number> {
+  if (kind === 'track') return trackMatches(ix, leaf)
+  return search(ix[kind], leaf, leaf.field ? [leaf.field] : INDEXED[kind])
+}
+
+function combine(maps: Map<number, number>[], all: boolean): Map<number, number> {
+  if (maps.length === 0) return new Map()
+  const sorted = [...maps].sort((a, b) => a.size - b.size)
+  if (all) {
+    const [smallest, ...rest] = sorted as [Map<number, number>, ...Map<number, number>[]]
+    const out = new Map<number, number>()
+    for (const [id, score] of smallest) {
+      let total = score
+      let everywhere = true
+      for (const m of rest) {
+        const s = m.get(id)
+        if (s === undefined) {
+          everywhere = false
+          break
+        }
+        total += s
+      }
+      if (everywhere) out.set(id, total)
+    }
+    return out
+  }
+  const out = new Map<number, number>()
+  for (const m of maps) for (const [id, s] of m) out.set(id, (out.get(id) ?? 0) + s)
+  return out
+}
+
+export interface RankContext {
+  /** Popularity factor per item for the asking user. */
+  boost: (id: number) => number
+  /** The household's alone: one- and two-letter lists are shared by every user. */
+  household: (id: number) => number
+  /** Keeps a list until the index or the play counts change (`shared`: the same for every user). */
+  cache: (key: string, shared: boolean, compute: () => number[]) => number[]
+}
+
+export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankContext): number[] {
+  const { boost } = ctx
+  const index = ix[kind]
   if (q.nothing) return []
   if (q.everything) return index.byName().map((d) => d.id)
 
-  const filterLeaves: Query[] = []
+  const filterLeaves: Leaf[] = []
+  const deferred: Leaf[] = []
   for (const [filter, terms] of Object.entries(q.filters) as [TextFilter, string[]][]) {
-    const field = FILTER_FIELD[index.kind][filter]
+    const field = FILTER_FIELD[kind][filter]
     if (!field) return []
-    for (const term of terms) filterLeaves.push({ queries: [term], fields: [field], fuzzy: fuzziness(term) })
+    // A track's genre is not in an index of its own: it is checked on the candidates.
+    for (const term of terms)
+      (kind === 'track' && field === 'genre' ? deferred : filterLeaves).push({ term, prefix: false, field })
   }
 
   const last = q.terms.length - 1
-  const lookedUp: { term: string; prefix: boolean }[] = []
-  const deferred: { term: string; prefix: boolean }[] = []
+  const lookedUp: Leaf[] = []
   const common = Math.max(2000, index.docs.size * 0.05)
   q.terms.forEach((term, i) => {
-    const prefix = i === last
-    const cheap = !(prefix && isShort(term)) && index.frequency(term) <= common
-    ;(cheap ? lookedUp : deferred).push({ term, prefix })
+    const leaf = { term, prefix: i === last }
+    // A word being typed of up to four letters expands to many words: treated like a common one.
+    const wide = leaf.prefix && term.length <= 4 && !isUnspaced(term)
+    const cheap = !wide && index.frequency(term) <= common
+    ;(cheap ? lookedUp : deferred).push(leaf)
   })
 
-  if (lookedUp.length === 0 && filterLeaves.length === 0) {
-    // A lone short word is answered from the cached list of names starting with it.
-    if (deferred.length === 1 && deferred[0]?.prefix && isShort(deferred[0].term)) {
-      const list = shortList(deferred[0].term)
-      return q.years ? list.filter((id) => inYears(index.docs.get(id) as IndexedDoc, q.years)) : list
-    }
-    // Only common words: look up the rarest full word, check the others on what it finds.
-    const full = deferred.filter((d) => !(d.prefix && isShort(d.term)))
-    full.sort((a, b) => index.frequency(a.term) - index.frequency(b.term))
-    const rarest = full[0]
-    if (rarest) {
-      lookedUp.push(rarest)
-      deferred.splice(deferred.indexOf(rarest), 1)
-    }
-  }
+  const keep = (doc: IndexedDoc | undefined): doc is IndexedDoc =>
+    doc !== undefined && inYears(doc, q.years) && deferred.every((d) => holds(doc, d.term, d.prefix))
 
-  const keep = (doc: IndexedDoc | undefined, all: boolean) =>
-    doc !== undefined &&
-    inYears(doc, q.years) &&
-    (!all || deferred.every((d) => holds(doc, d.term, d.prefix)))
+  /** A word's ranked list, kept until the index or the play counts change. */
+  const listOf = (leaf: Leaf) =>
+    isShort(leaf.term)
+      ? ctx.cache(`short:${leaf.term}`, true, () => wordList(index, leaf.term, true, ctx.household))
+      : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () =>
+          wordList(index, leaf.term, leaf.prefix, boost),
+        )
+
+  if (lookedUp.length === 0 && filterLeaves.length === 0 && deferred.length > 0) {
+    // Only common or short words: the rarest one's cached list, checked for the others.
+    const byRarity = [...deferred].sort(
+      (a, b) =>
+        Number(isShort(a.term)) - Number(isShort(b.term)) ||
+        index.frequency(a.term) - index.frequency(b.term),
+    )
+    const rarest = byRarity[0] as Leaf
+    deferred.splice(deferred.indexOf(rarest), 1)
+    const list = listOf(rarest)
+    const found = deferred.length === 0 && !q.years ? list : list.filter((id) => keep(index.docs.get(id)))
+    // A short word being typed that nothing starts with may be a typo: look it up, fuzzily.
+    if (found.length > 0 || isShort(rarest.term) || index.frequency(rarest.term) > common) return found
+    lookedUp.push(rarest)
+  }
 
   if (lookedUp.length === 0 && filterLeaves.length === 0)
     // Only a year range: every item of those years, in name order.
     return index
       .byName()
-      .filter((d) => keep(d, true))
+      .filter(keep)
       .map((d) => d.id)
 
-  const termLeaves: Query[] = lookedUp.map(({ term, prefix }) => ({
-    queries: [term],
-    prefix,
-    fuzzy: fuzziness(term),
-  }))
-  const options: SearchOptions = {
-    boost: BOOST,
-    weights: WEIGHTS,
-    boostDocument: (id: number) => boost(id),
+  const termMaps = lookedUp.map((leaf) => matches(ix, kind, leaf))
+  const filterMaps = filterLeaves.map((leaf) => matches(ix, kind, leaf))
+  let found = combine([...termMaps, ...filterMaps], true)
+  let kept = filterKept(found, index, keep)
+  if (kept.size === 0 && q.terms.length > 1 && termMaps.length > 0) {
+    // Nothing holds every word: what holds some of them, most words first (scores add up).
+    found = combine([combine(termMaps, false), ...filterMaps], true)
+    kept = filterKept(found, index, (doc) => doc !== undefined && inYears(doc, q.years))
   }
-  const run = (combine: 'AND' | 'OR') => {
-    const text: Query[] =
-      combine === 'AND' || termLeaves.length < 2 ? termLeaves : [{ combineWith: 'OR', queries: termLeaves }]
-    return index.mini.search({ combineWith: 'AND', queries: [...text, ...filterLeaves] }, options)
-  }
-  let all = true
-  let results = run('AND').filter((r) => keep(index.docs.get(r.id), true))
-  if (results.length === 0 && q.terms.length > 1 && termLeaves.length > 0) {
-    all = false
-    results = run('OR').filter((r) => keep(index.docs.get(r.id), all))
-  }
-  return results.map((r) => r.id as number)
+  return ranked(kept, boost)
+}
+
+function filterKept(
+  found: Map<number, number>,
+  index: KindIndex,
+  keep: (doc: IndexedDoc | undefined) => boolean,
+): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const [id, score] of found) if (keep(index.docs.get(id))) out.set(id, score)
+  return out
+}
+
+/** Best first: match score lifted by popularity (a factor of at most 1.5). */
+function ranked(found: Map<number, number>, boost: (id: number) => number): number[] {
+  const scored: { id: number; score: number }[] = []
+  for (const [id, score] of found) scored.push({ id, score: score * boost(id) })
+  scored.sort((a, b) => b.score - a.score || a.id - b.id)
+  return scored.map((s) => s.id)
 }

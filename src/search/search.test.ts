@@ -59,6 +59,8 @@ describe('matching', () => {
   it('forgives typos in longer words', () => {
     expect(first('artist', 'beatls')).toBe('The Beatles')
     expect(first('track', 'bilyboard')).toBe('Billboard Love')
+    // …even in a short word still being typed.
+    expect(names('track', 'lpve').sort()).toEqual(['Billboard Love', 'Love Me Do'])
     // …but not in short ones, where one edit changes the word.
     expect(names('artist', 'bet')).toEqual([])
   })

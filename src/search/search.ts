@@ -3,12 +3,19 @@ import { busy, invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
-import { loadDocs, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
+import {
+  loadDisplay,
+  loadDocs,
+  loadNameOrder,
+  SEARCH_KINDS,
+  type SearchDoc,
+  type SearchKind,
+} from './documents.ts'
 import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
-import { prefixList, rank } from './rank.ts'
+import { type Indexes, rank, wordList } from './rank.ts'
 import { KIND_ORDER, nameTier } from './suggest.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
@@ -28,6 +35,8 @@ export interface SearchDeps {
   popularityRefreshMs?: number
   /** Where index size, build progress and query latency are published. */
   registry?: Registry
+  /** Ranked results kept for repeated queries and paging (default 64; 0 keeps none, as the benchmark measures). */
+  cacheSize?: number
 }
 
 export interface FindOptions {
@@ -60,7 +69,6 @@ export interface SearchStats {
 }
 
 const CHUNK = 5000
-const CACHE_SIZE = 64
 export const DEFAULT_SUGGESTIONS = 8
 export const MAX_SUGGESTIONS = 50
 
@@ -74,10 +82,12 @@ function visibleTo(folderIds: readonly number[] | undefined) {
 
 export function createSearch(deps: SearchDeps) {
   const { db } = deps
-  const indexes = Object.fromEntries(SEARCH_KINDS.map((k) => [k, createKindIndex(k)])) as Record<
-    SearchKind,
-    KindIndex
-  >
+  const order = (kind: SearchKind) => () => loadNameOrder(db, kind)
+  const indexes: Indexes = {
+    artist: createKindIndex('artist', order('artist')),
+    album: createKindIndex('album', order('album')),
+    track: createKindIndex('track', order('track')),
+  }
   const popularity = createPopularity(db)
   let state: SearchStats['state'] = 'idle'
   let buildMs: number | null = null
@@ -87,35 +97,80 @@ export function createSearch(deps: SearchDeps) {
   let timer: ReturnType<typeof setInterval> | undefined
   let unsubscribe: (() => void) | undefined
   // Ranked ids per query (Subsonic clients page through one query many times), and the lists
-  // for one- and two-letter words; both are dropped when the index or the play counts change.
-  const cache = new Map<string, number[]>()
+  // for lone one- and two-letter words (a handful of keys, each a pass over every item to build);
+  // both are dropped when the index or the play counts change.
+  const cacheSize = deps.cacheSize ?? 64
+  const results = new Map<string, number[]>()
+  const shortLists = new Map<string, number[]>()
   let cacheStamp = ''
   const stamp = () => `${SEARCH_KINDS.map((k) => indexes[k].generation()).join('.')}:${popularity.version()}`
 
-  function cached(key: string, compute: () => number[]): number[] {
+  function cached(
+    cache: Map<string, number[]>,
+    size: number,
+    key: string,
+    compute: () => number[],
+  ): number[] {
     const now = stamp()
     if (now !== cacheStamp) {
-      cache.clear()
+      results.clear()
+      shortLists.clear()
       cacheStamp = now
     }
     let hit = cache.get(key)
     if (!hit) {
-      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
       hit = compute()
+      if (size === 0) return hit
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string)
       cache.set(key, hit)
     }
     return hit
   }
 
   function ranked(kind: SearchKind, q: ParsedQuery, raw: string, userId: number | undefined): number[] {
-    const index = indexes[kind]
-    return cached(`${kind}\u0000${userId ?? ''}\u0000${raw}`, () => {
-      const boost = popularity.booster(kind, userId)
-      const household = popularity.booster(kind)
-      const short = (prefix: string) =>
-        cached(`${kind}\u0000short\u0000${prefix}`, () => prefixList(index, prefix, household))
-      return rank(index, q, boost, short)
-    })
+    const user = userId ?? ''
+    return cached(results, cacheSize, `${kind}\u0000${user}\u0000${raw}`, () =>
+      rank(indexes, kind, q, {
+        boost: popularity.booster(kind, userId),
+        household: popularity.booster(kind),
+        // Lists all users share are kept until the index or play counts change; one user's, among the bounded results.
+        cache: (key, shared, compute) =>
+          shared || userId === undefined
+            ? cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${key}`, compute)
+            : cached(results, cacheSize, `${kind}\u0000${user}\u0000${key}`, compute),
+      }),
+    )
+  }
+
+  // The lists a first keystroke needs (each letter and digit, and the name order) are made in the
+  // background once the index is ready and again a second after changes stop, so the first
+  // person to type "a" does not pay a pass over 100k items.
+  const WARM_TERMS = [...'abcdefghijklmnopqrstuvwxyz0123456789']
+  let warming: Promise<void> = Promise.resolve()
+  let warmTimer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+
+  async function warm(): Promise<void> {
+    for (const kind of SEARCH_KINDS) {
+      const index = indexes[kind]
+      index.byName()
+      for (const term of WARM_TERMS) {
+        if (stopped) return
+        const household = popularity.booster(kind)
+        cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000short:${term}`, () =>
+          wordList(index, term, true, household),
+        )
+        await yieldToLoop()
+      }
+    }
+  }
+
+  function warmSoon(delayMs: number): void {
+    if (warmTimer) clearTimeout(warmTimer)
+    warmTimer = setTimeout(() => {
+      warming = warming.then(warm)
+    }, delayMs)
+    warmTimer.unref?.()
   }
 
   function put(index: KindIndex, docs: SearchDoc[], wanted: Iterable<number>): IndexedDoc[] {
@@ -156,6 +211,8 @@ export function createSearch(deps: SearchDeps) {
     }
     try {
       apply(c)
+      reportReady()
+      warmSoon(1000)
     } catch (err) {
       deps.logger?.error({ err }, 'search: applying catalog changes failed')
     }
@@ -186,9 +243,13 @@ export function createSearch(deps: SearchDeps) {
     const pending = queued
     queued = []
     for (const c of pending) onChanges(c)
-    deps.status?.set('search', { status: 'ok', documents: documents(), buildMs: Math.round(buildMs) })
+    reportReady()
+    warming = warm()
     deps.logger?.info({ documents: documents(), ms: Math.round(buildMs) }, 'search index built')
   }
+
+  const reportReady = () =>
+    deps.status?.set('search', { status: 'ok', documents: documents(), buildMs: Math.round(buildMs ?? 0) })
 
   const documents = () =>
     Object.fromEntries(SEARCH_KINDS.map((k) => [k, indexes[k].docs.size])) as Record<SearchKind, number>
@@ -237,10 +298,14 @@ export function createSearch(deps: SearchDeps) {
       timer.unref?.()
     },
     stop(): void {
+      stopped = true
+      if (warmTimer) clearTimeout(warmTimer)
       unsubscribe?.()
       if (timer) clearInterval(timer)
     },
     ready: () => state === 'ready',
+    /** Resolves when the lists for first keystrokes are made (after start, or after the last change). */
+    warmed: () => warming,
     stats,
     /** Publishes index size, build progress and query latency in this registry (/metrics). */
     publish,
@@ -293,15 +358,32 @@ export function createSearch(deps: SearchDeps) {
         candidates.sort(
           (a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank,
         )
-        return candidates.slice(0, limit).map(({ doc, kind }) => ({
-          kind,
-          id: doc.id,
-          name: doc.name,
-          artist: doc.artist,
-          albumId: doc.albumId,
-          coverId: doc.coverId,
-          year: doc.year,
-        }))
+        const shown = candidates.slice(0, limit)
+        const display = Object.fromEntries(
+          SEARCH_KINDS.map((k) => [
+            k,
+            loadDisplay(
+              db,
+              k,
+              shown.filter((c) => c.kind === k).map((c) => c.doc.id),
+            ),
+          ]),
+        ) as Record<SearchKind, ReturnType<typeof loadDisplay>>
+        return shown.flatMap(({ doc, kind }) => {
+          const d = display[kind].get(doc.id)
+          if (!d) return []
+          return [
+            {
+              kind,
+              id: doc.id,
+              name: d.name,
+              artist: d.artist,
+              albumId: doc.albumId,
+              coverId: d.coverId,
+              year: doc.year,
+            },
+          ]
+        })
       })
     },
   }

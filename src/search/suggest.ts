@@ -1,5 +1,5 @@
 import type { SearchKind } from './documents.ts'
-import type { IndexedDoc } from './kind-index.ts'
+import { type IndexedDoc, nameTerms } from './kind-index.ts'
 import { fuzziness } from './rank.ts'
 
 // Mixing kinds for suggestions: each index's scores are its own (BM25 over different
@@ -32,7 +32,7 @@ export function withinEdits(a: string, b: string, max: number): boolean {
 
 /** 0: the name is exactly what was typed; 1: every word exact; 2: exact or prefix; 3: with typos; 4: matched elsewhere. */
 export function nameTier(doc: IndexedDoc, terms: readonly string[]): number {
-  const name = doc.terms[0] ?? []
+  const name = nameTerms(doc)
   if (terms.length === 0) return 4
   let worst = 0
   terms.forEach((term, i) => {

@@ -62,7 +62,8 @@ function terms(text: string, typed: boolean): string[] {
     // "AC/DC" and "Jay-Z" are also typed as one word: index the joined form too.
     if (!typed && words.length > 1 && !UNSPACED.test(chunk)) out.push(words.join('').slice(0, MAX_TERM))
   }
-  return [...new Set(out)]
+  // Names hold a handful of words: a scan beats building a Set for each of 100k names.
+  return out.filter((t, i) => out.indexOf(t) === i)
 }
 
 /** The terms a field value is indexed under. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
@@ -12,6 +12,8 @@ import { LIBRARY, writeLibrary } from './test-support.ts'
 
 // The index follows the scanner's changes without a rebuild, and ranks by what is played:
 // plays go through the real events pipeline into the tables search reads.
+
+setDefaultTimeout(60_000)
 
 let root: string
 let cat: Awaited<ReturnType<typeof catalogFor>>
