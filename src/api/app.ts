@@ -61,6 +61,7 @@ import { validationHook } from './rest/router.ts'
 import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
 import { statsRoutes } from './rest/stats.ts'
+import { subsonicRoutes } from './subsonic/index.ts'
 
 export interface AppDeps {
   version: string
@@ -164,6 +165,20 @@ export function createApp(deps: AppDeps) {
     app.route('/api', catalogRoutes(deps.catalog))
     app.route('/api', coverRoutes(deps.catalog))
     app.route('/api', scanRoutes(deps.catalog))
+    // Subsonic authenticates itself with its own credentials (u/p, u/t/s, apiKey), so it lives
+    // outside /api and its bearer-token guard.
+    app.route(
+      '/',
+      subsonicRoutes({
+        version: deps.version,
+        accounts,
+        catalog: deps.catalog,
+        devices: deps.devices,
+        listFolders: deps.listFolders,
+        events: deps.events,
+        streaming: deps.streaming,
+      }),
+    )
   }
   if (deps.events) {
     app.route('/api', eventRoutes(deps.events))

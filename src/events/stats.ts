@@ -88,6 +88,20 @@ export function createStats(deps: { db: Db; now: () => number }) {
         .all()
     },
 
+    /** What was played last first (all time), e.g. "recently played albums". */
+    recent(kind: Kind, scope: Scope, limit = 50): TopItem[] {
+      const t = scope === 'household' ? playCountsGlobal : playCounts
+      const where: SQL[] = [eq(t.kind, kind), sql`${t.plays} > 0`, sql`${t.lastPlayedAt} IS NOT NULL`]
+      if (scope !== 'household') where.push(eq(playCounts.userId, scope.userId))
+      return db
+        .select({ id: t.itemId, plays: t.plays, heardMs: t.heardMs, lastPlayedAt: t.lastPlayedAt })
+        .from(t)
+        .where(and(...where))
+        .orderBy(desc(t.lastPlayedAt), asc(t.itemId))
+        .limit(limit)
+        .all()
+    },
+
     listeningTime(period: Period, scope: Scope) {
       const where: SQL[] = [eq(playDaily.kind, 'track')]
       if (period !== 'all') where.push(gte(playDaily.day, since(period)))

@@ -1,0 +1,23 @@
+import { annotationRoutes } from './annotation.ts'
+import { browsingRoutes } from './browsing.ts'
+import type { RouteTable } from './context.ts'
+import { listRoutes } from './lists.ts'
+import { mediaRoutes } from './media.ts'
+import { queueRoutes } from './queue.ts'
+import { scanningRoutes } from './scanning.ts'
+import { systemRoutes } from './system.ts'
+import { unsupportedRoutes } from './unsupported.ts'
+import { userRoutes } from './users.ts'
+
+/** Every endpoint this server answers, by chapter of the spec (the README's table lists each one). */
+export const ROUTES: RouteTable = {
+  ...systemRoutes,
+  ...browsingRoutes,
+  ...listRoutes,
+  ...mediaRoutes,
+  ...annotationRoutes,
+  ...queueRoutes,
+  ...userRoutes,
+  ...scanningRoutes,
+  ...unsupportedRoutes,
+}
