@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, or, type SQL, sql, sum } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql, sum } from 'drizzle-orm'
 import {
   listeningHistory,
   nowPlaying,
@@ -86,6 +86,25 @@ export function createStats(deps: { db: Db; now: () => number }) {
         .orderBy(desc(plays), desc(heard), asc(playDaily.itemId))
         .limit(limit)
         .all()
+    },
+
+    /** Plays and last play of these items for one user (all time); items never played are absent. */
+    playsOf(
+      kind: Kind,
+      ids: readonly string[],
+      userId: number,
+    ): Map<string, { plays: number; lastPlayedAt: number | null }> {
+      const out = new Map<string, { plays: number; lastPlayedAt: number | null }>()
+      if (ids.length === 0) return out
+      const rows = db
+        .select({ id: playCounts.itemId, plays: playCounts.plays, lastPlayedAt: playCounts.lastPlayedAt })
+        .from(playCounts)
+        .where(
+          and(eq(playCounts.userId, userId), eq(playCounts.kind, kind), inArray(playCounts.itemId, [...ids])),
+        )
+        .all()
+      for (const r of rows) out.set(r.id, { plays: r.plays, lastPlayedAt: r.lastPlayedAt })
+      return out
     },
 
     /** What was played last first (all time), e.g. "recently played albums". */

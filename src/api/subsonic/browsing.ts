@@ -1,11 +1,12 @@
 import { DomainError } from '../../lib/errors.ts'
 import { allPages, foldersOf } from './access.ts'
+import { albums, songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
 import { notFound, unsupported } from './errors.ts'
 import { indexesOf, musicDirectory } from './folders.ts'
 import { idOf } from './ids.ts'
-import { albumID3, artistID3, byIndex, child } from './models.ts'
+import { artistID3, byIndex } from './models.ts'
 
 // Browsing by tags (ID3: artists, albums, songs, genres) and by folder (indexes, directories).
 
@@ -39,16 +40,18 @@ function getArtists({ params, principal, deps }: Call): Node {
   }
 }
 
-function getArtist({ params, principal, deps }: Call): Node {
+function getArtist(call: Call): Node {
+  const { params, principal, deps } = call
   const raw = params.required('id')
   const id = idOf(raw, 'artist')
   const artist = orNotFound(`artist ${raw}`, () => deps.catalog.getArtist(id, principal.folderIds))
   return {
-    artist: { ...artistID3(artist), album: [...artist.albums, ...artist.appearsOn].map((a) => albumID3(a)) },
+    artist: { ...artistID3(artist), album: albums(call, [...artist.albums, ...artist.appearsOn]) },
   }
 }
 
-function getAlbum({ params, principal, deps }: Call): Node {
+function getAlbum(call: Call): Node {
+  const { params, principal, deps } = call
   const raw = params.required('id')
   const id = idOf(raw, 'album')
   const album = orNotFound(
@@ -57,15 +60,16 @@ function getAlbum({ params, principal, deps }: Call): Node {
   )
   if (!album) throw notFound(`album ${raw}`)
   const songs = deps.catalog.listSongs({ albumId: id, folderIds: principal.folderIds })
-  return { album: { ...albumID3(album), song: songs.map((s) => child(s)) } }
+  return { album: { ...albums(call, [album])[0], song: songNodes(call, songs) } }
 }
 
-function getSong({ params, principal, deps }: Call): Node {
+function getSong(call: Call): Node {
+  const { params, principal, deps } = call
   const raw = params.required('id')
   const id = idOf(raw, 'song')
   const [song] = deps.catalog.listSongs({ ids: [id], folderIds: principal.folderIds })
   if (!song) throw notFound(`song ${raw}`)
-  return { song: child(song) }
+  return { song: songNodes(call, [song])[0] }
 }
 
 function getGenres({ principal, deps }: Call): Node {
@@ -92,7 +96,8 @@ const emptyInfo = (key: string) => (call: Call) => {
 
 /** Random songs by the artist (no similarity model yet: the artist stands for "similar"). */
 function similarSongs(key: string) {
-  return ({ params, principal, deps }: Call): Node => {
+  return (call: Call): Node => {
+    const { params, principal, deps } = call
     const raw = params.required('id')
     const count = params.int('count', { min: 0, max: 500 }) ?? 50
     const id = Number(/^(?:ar|al|tr)-(\d+)$/.exec(raw)?.[1] ?? Number.NaN)
@@ -111,12 +116,13 @@ function similarSongs(key: string) {
       limit: count,
       folderIds: principal.folderIds,
     })
-    return { [key]: { song: songs.map((s) => child(s)) } }
+    return { [key]: { song: songNodes(call, songs) } }
   }
 }
 
 /** The artist's songs the household played most (all time), then the rest by album order. */
-function getTopSongs({ params, principal, deps }: Call): Node {
+function getTopSongs(call: Call): Node {
+  const { params, principal, deps } = call
   const name = params.required('artist')
   const count = params.int('count', { min: 0, max: 500 }) ?? 50
   const artists = allPages((cursor) =>
@@ -133,7 +139,14 @@ function getTopSongs({ params, principal, deps }: Call): Node {
     .map((s, i) => ({ s, i, plays: plays.get(s.id) ?? 0 }))
     .sort((a, b) => b.plays - a.plays || a.i - b.i)
     .slice(0, count)
-  return { topSongs: { song: ranked.map((r) => child(r.s)) } }
+  return {
+    topSongs: {
+      song: songNodes(
+        call,
+        ranked.map((r) => r.s),
+      ),
+    },
+  }
 }
 
 const video = (endpoint: string) => ({

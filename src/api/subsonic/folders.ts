@@ -1,11 +1,12 @@
 import type { Directory } from '../../catalog/index.ts'
 import { foldersOf } from './access.ts'
+import { albums, songs as songNodes } from './annotate.ts'
 import { IGNORED_ARTICLES, orNotFound } from './browsing.ts'
 import type { Call } from './context.ts'
 import type { Node } from './encode.ts'
 import { notFound } from './errors.ts'
 import { directoryId, parseId } from './ids.ts'
-import { albumChild, byIndex, child } from './models.ts'
+import { byIndex } from './models.ts'
 
 // Folder browsing as the files lie on disk: getIndexes lists the top directories of the music
 // folders (under their first letter) and the files at their roots; getMusicDirectory lists one
@@ -33,7 +34,7 @@ export function indexesOf(call: Call): Node {
     }
     for (const d of root.subdirectories) tops.push({ id: directoryId(folderId, d.dir), name: d.name })
     files.push(
-      ...deps.catalog.listSongs({ dir: { folderId, dir: '' }, folderIds, order: 'dir' }).map((s) => child(s)),
+      ...songNodes(call, deps.catalog.listSongs({ dir: { folderId, dir: '' }, folderIds, order: 'dir' })),
     )
   }
   return {
@@ -51,7 +52,8 @@ export function indexesOf(call: Call): Node {
   }
 }
 
-export function musicDirectory({ params, principal, deps }: Call): Node {
+export function musicDirectory(call: Call): Node {
+  const { params, principal, deps } = call
   const raw = params.required('id')
   const id = parseId(raw)
   const folderIds = principal.folderIds
@@ -79,7 +81,7 @@ export function musicDirectory({ params, principal, deps }: Call): Node {
             title: d.name,
             coverArt: d.coverId ?? undefined,
           })),
-          ...songs.map((s) => child(s)),
+          ...songNodes(call, songs),
         ],
       },
     }
@@ -93,7 +95,7 @@ export function musicDirectory({ params, principal, deps }: Call): Node {
         id: raw,
         parent: album.albumArtistId === null ? undefined : `ar-${album.albumArtistId}`,
         name: album.name,
-        child: songs.map((s) => ({ ...child(s), parent: raw })),
+        child: songNodes(call, songs).map((s) => ({ ...s, parent: raw })),
       },
     }
   }
@@ -103,7 +105,10 @@ export function musicDirectory({ params, principal, deps }: Call): Node {
       directory: {
         id: raw,
         name: artist.name,
-        child: [...artist.albums, ...artist.appearsOn].map((a) => ({ ...albumChild(a), parent: raw })),
+        child: albums(call, [...artist.albums, ...artist.appearsOn], 'child').map((a) => ({
+          ...a,
+          parent: raw,
+        })),
       },
     }
   }

@@ -1,9 +1,10 @@
 import type { AlbumOrder, AlbumSummary } from '../../catalog/index.ts'
 import { foldersOf } from './access.ts'
+import { albums, songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
 import { missing } from './errors.ts'
-import { albumChild, albumID3, child } from './models.ts'
+import { child } from './models.ts'
 import { invalidParam } from './params.ts'
 
 // Lists: albums by the spec's types, random songs, songs of a genre, what is playing now.
@@ -71,7 +72,8 @@ function starredOrRated(_call: Call, _type: 'highest' | 'starred'): number[] {
   return []
 }
 
-function getRandomSongs({ params, principal, deps }: Call): Node {
+function getRandomSongs(call: Call): Node {
+  const { params, principal, deps } = call
   const size = params.int('size', { min: 0, max: 500 }) ?? 10
   const songs = deps.catalog.listSongs({
     order: 'random',
@@ -81,10 +83,11 @@ function getRandomSongs({ params, principal, deps }: Call): Node {
     fromYear: params.int('fromYear'),
     toYear: params.int('toYear'),
   })
-  return { randomSongs: { song: songs.map((s) => child(s)) } }
+  return { randomSongs: { song: songNodes(call, songs) } }
 }
 
-function getSongsByGenre({ params, principal, deps }: Call): Node {
+function getSongsByGenre(call: Call): Node {
+  const { params, principal, deps } = call
   const genre = params.required('genre')
   const songs = deps.catalog.listSongs({
     genre,
@@ -93,7 +96,7 @@ function getSongsByGenre({ params, principal, deps }: Call): Node {
     offset: params.int('offset', { min: 0 }) ?? 0,
     folderIds: foldersOf(principal, params),
   })
-  return { songsByGenre: { song: songs.map((s) => child(s)) } }
+  return { songsByGenre: { song: songNodes(call, songs) } }
 }
 
 function getNowPlaying({ principal, deps }: Call): Node {
@@ -134,8 +137,8 @@ function userName(known: string, userId: number, deps: Call['deps']): string {
 }
 
 export const listRoutes: RouteTable = {
-  getAlbumList: { handler: (call) => ({ albumList: { album: albumList(call).map((a) => albumChild(a)) } }) },
-  getAlbumList2: { handler: (call) => ({ albumList2: { album: albumList(call).map((a) => albumID3(a)) } }) },
+  getAlbumList: { handler: (call) => ({ albumList: { album: albums(call, albumList(call), 'child') } }) },
+  getAlbumList2: { handler: (call) => ({ albumList2: { album: albums(call, albumList(call)) } }) },
   getRandomSongs: { handler: getRandomSongs },
   getSongsByGenre: { handler: getSongsByGenre },
   getNowPlaying: { handler: getNowPlaying },

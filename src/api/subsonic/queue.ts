@@ -1,8 +1,8 @@
+import { songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
 import { CODES, SubsonicError } from './errors.ts'
 import { idOf, songId } from './ids.ts'
-import { child } from './models.ts'
 import { invalidParam } from './params.ts'
 
 // The play queue is the devices domain's shared playback state: an app that saves its queue and
@@ -16,10 +16,10 @@ function entries(call: Call, trackIds: number[]): Node[] {
       .listSongs({ ids: [...new Set(trackIds)], folderIds: call.principal.folderIds })
       .map((s) => [s.id, s]),
   )
-  return trackIds.flatMap((id) => {
-    const s = songs.get(id)
-    return s ? [child(s)] : []
-  })
+  return songNodes(
+    call,
+    trackIds.flatMap((id) => songs.get(id) ?? []),
+  )
 }
 
 function queueOf(call: Call) {

@@ -1,10 +1,10 @@
 // Shared by the Subsonic tests (not shipped code): the real app over a real SQLite file holding a
 // real scan of the demo library (made by our own WASM engine), real accounts, devices and events.
 import { randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
-import { demoLibrary } from '../../../tests/helpers/library.ts'
+import { demoLibraryCopy } from '../../../tests/helpers/library.ts'
 import { tempDir } from '../../../tests/helpers/server.ts'
 import { createAccounts } from '../../accounts/index.ts'
 import { FAST_SCRYPT } from '../../accounts/testing.ts'
@@ -19,8 +19,13 @@ import { createStatusBoard } from '../../lib/status.ts'
 import { createApp } from '../app.ts'
 import { createMetrics } from '../metrics.ts'
 
+export const LRC =
+  '[ar:Café Aurora]\n[ti:Rue des Étoiles]\n[00:00.50]Sous les étoiles\n[00:02.25]La rue s’allume\n[00:04.00]Et moi je chante\n'
+
 export async function subsonicFixture() {
-  const music = await demoLibrary()
+  // A private copy, with synced lyrics beside one track (the demo library has none of its own).
+  const music = await demoLibraryCopy()
+  writeFileSync(join(music, 'Café Aurora', '2019 - Lumière du Soir', '01 - Rue des Étoiles.lrc'), LRC)
   const data = tempDir('tonearm-subsonic-')
   const sqlite = await openDatabase(data)
   syncMusicFolders(sqlite.db, [music])
@@ -74,8 +79,18 @@ export async function subsonicFixture() {
     return { id: created.id, password: appPassword }
   }
 
+  /** An OpenSubsonic API key of the user, with these scopes. */
+  function apiKey(userId: number, scopes: ('read' | 'write')[] = ['read', 'write']): string {
+    const p = accounts.auth.signedUrlPrincipal(userId)
+    if (!p) throw new Error('no such user')
+    const principal = { ...p, scopes: ['read', 'write', 'admin'] as ('read' | 'write' | 'admin')[] }
+    return accounts.tokens.create(principal, { name: 'phone', scopes, kind: 'subsonic' }, { source: 'cli' })
+      .secret
+  }
+
   return {
     app,
+    apiKey,
     accounts,
     catalog,
     events,
@@ -96,6 +111,7 @@ export async function subsonicFixture() {
       accounts.close()
       sqlite.close()
       rmSync(data, { recursive: true, force: true })
+      rmSync(join(music, '..'), { recursive: true, force: true })
     },
   }
 }
