@@ -9,7 +9,6 @@ setDefaultTimeout(120_000)
 let f: Awaited<ReturnType<typeof subsonicFixture>>
 let anna: { id: number; password: string }
 let ben: { id: number; password: string }
-let readOnlyKey: string
 let annaKey: string
 
 beforeAll(async () => {
@@ -17,7 +16,6 @@ beforeAll(async () => {
   anna = await f.user('anna', 'admin')
   ben = await f.user('ben')
   annaKey = f.apiKey(anna.id)
-  readOnlyKey = f.apiKey(ben.id, ['read'])
   // Dora has an account but has never created a Subsonic app password.
   await f.accounts.users.create({ username: 'dora', password: 'dora-password' }, { source: 'cli' })
 })
@@ -129,6 +127,7 @@ describe('error codes', () => {
       await json('createUser', { u: 'ben', p: ben.password, username: 'eve', password: 'eve-password' }),
       50,
     )
+    const readOnlyKey = f.apiKey(ben.id, ['read'])
     failed(await json('savePlayQueue', { apiKey: readOnlyKey, id: 'tr-1' }), 50)
     // Reading with the same key is fine.
     expect((await json('getPlayQueue', { apiKey: readOnlyKey })).status).toBe('ok')

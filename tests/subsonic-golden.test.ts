@@ -79,6 +79,8 @@ const SPEC_EXTRA: Record<string, string[]> = {
   albumInfo: [],
   randomSongs: ['song'],
   songsByGenre: ['song'],
+  searchResult2: ['artist', 'album', 'song'],
+  searchResult3: ['artist', 'album', 'song'],
 }
 
 let f: Awaited<ReturnType<typeof subsonicFixture>>
@@ -271,6 +273,14 @@ const CASES: Case[] = [
     endpoint: 'reportPlayback',
     params: () => ({ mediaId: ids.song as string, mediaType: 'song', positionMs: '0', state: 'starting' }),
   },
+  {
+    name: 'search3-empty',
+    endpoint: 'search3',
+    params: () => ({ query: '', songCount: '4', songOffset: '2' }),
+  },
+  { name: 'search3', endpoint: 'search3', params: () => ({ query: 'lumiere' }) },
+  { name: 'search2', endpoint: 'search2', params: () => ({ query: 'aurora' }) },
+  { name: 'search', endpoint: 'search', params: () => ({ any: 'x' }) },
   { name: 'getNowPlaying', endpoint: 'getNowPlaying', settle: true },
   {
     name: 'savePlayQueue',

@@ -8,6 +8,7 @@ import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { runtimeName } from '../platform/runtime.ts'
+import type { Search } from '../search/index.ts'
 import type { Streaming } from '../stream/index.ts'
 import type { WebAsset } from '../webapp/index.ts'
 import { clientInfo } from './client.ts'
@@ -60,6 +61,7 @@ import { eventRoutes } from './rest/events.ts'
 import { validationHook } from './rest/router.ts'
 import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
+import { searchRoutes } from './rest/search.ts'
 import { statsRoutes } from './rest/stats.ts'
 import { subsonicRoutes } from './subsonic/index.ts'
 
@@ -83,6 +85,8 @@ export interface AppDeps {
   sockets?: Partial<SocketLimits>
   /** The play call and the signed media routes; absent in apps built for other tests. */
   streaming?: Streaming
+  /** Search and suggestions over the catalog (needs `catalog` for the results' summaries). */
+  search?: Search
 }
 
 export function createApp(deps: AppDeps) {
@@ -165,6 +169,7 @@ export function createApp(deps: AppDeps) {
     app.route('/api', catalogRoutes(deps.catalog))
     app.route('/api', coverRoutes(deps.catalog))
     app.route('/api', scanRoutes(deps.catalog))
+    if (deps.search) app.route('/api', searchRoutes(deps.search, deps.catalog))
     // Subsonic authenticates itself with its own credentials (u/p, u/t/s, apiKey), so it lives
     // outside /api and its bearer-token guard.
     app.route(
@@ -177,6 +182,7 @@ export function createApp(deps: AppDeps) {
         listFolders: deps.listFolders,
         events: deps.events,
         streaming: deps.streaming,
+        search: deps.search,
       }),
     )
   }

@@ -8,11 +8,12 @@ import type { MusicFolder } from './folders.ts'
 import {
   type AlbumOffsetQuery,
   type AlbumQuery,
+  albumSummariesOf,
   getAlbum,
   listAlbums,
   listAlbumsAt,
 } from './queries/albums.ts'
-import { type ArtistQuery, getArtist, listArtists } from './queries/artists.ts'
+import { type ArtistQuery, artistSummariesOf, getArtist, listArtists } from './queries/artists.ts'
 import { getDirectory } from './queries/directories.ts'
 import { listGenres } from './queries/genres.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
@@ -20,7 +21,7 @@ import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
 import { findLyrics, listSongs, type SongQuery } from './queries/songs.ts'
-import { getTrack, listTracks, type TrackQuery } from './queries/tracks.ts'
+import { getTrack, listTracks, type TrackQuery, trackSummariesOf } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
 import type { ScanOptions } from './scanner/types.ts'
 import { DEFAULT_WATCH_OPTIONS, type WatchOptions, watchLibrary } from './scanner/watch.ts'
@@ -99,6 +100,10 @@ export function createCatalog(deps: CatalogDeps) {
       getDirectory(db, folderId, dir, folderIds),
     /** Lyrics of the first visible track with this title (and artist, when given). */
     findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
+    /** Summaries of the given ids in that order, as search results list them (no grant check: search filtered). */
+    artistSummaries: (ids: readonly number[]) => artistSummariesOf(db, ids),
+    albumSummaries: (ids: readonly number[]) => albumSummariesOf(db, ids),
+    trackSummaries: (ids: readonly number[]) => trackSummariesOf(db, ids),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,
     /** A track as the listening statistics see it (string ids), or null when unknown. */

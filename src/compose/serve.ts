@@ -17,6 +17,7 @@ import { DomainError } from '../lib/errors.ts'
 import { createLogger, type Logger } from '../lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from '../lib/status.ts'
 import { serveHttp } from '../platform/serve.ts'
+import { createSearch } from '../search/index.ts'
 import { openStreaming } from '../stream/index.ts'
 import { VERSION } from '../version.ts'
 import { loadWebAssets } from '../webapp/index.ts'
@@ -57,6 +58,14 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
   const catalog = openCatalog(config, sqlite, { logger, status, engine: () => engine })
   const metrics = createMetrics()
   registerScanMetrics(metrics.registry, catalog.scanner, catalog.counts)
+  // Built after the server listens (health shows its progress); follows the scanner from then on.
+  const search = createSearch({
+    db: sqlite.db,
+    changes: catalog.events,
+    logger: logger.child({ domain: 'search' }),
+    status,
+    registry: metrics.registry,
+  })
   const events = createEvents({
     db: sqlite.db,
     registry: metrics.registry,
@@ -94,6 +103,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     catalog,
     devices,
     streaming,
+    search,
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {
@@ -125,6 +135,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     )
   }
   events.start()
+  void search.start().catch((err) => logger.error({ err }, 'search index build failed'))
   logger.info(
     { port: server.port, host: config.host, url: `http://${config.host}:${server.port}/` },
     'listening',
@@ -165,6 +176,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     await Promise.race([background.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
     // A scan stops at the next file; what it wrote so far is committed, the rest is redone next time.
     watcher?.close()
+    search.stop()
     await catalog.scanner.close()
     await audio?.close()
     await engine?.close()

@@ -3,6 +3,7 @@ import type { Accounts, Principal } from '../../accounts/index.ts'
 import type { Catalog, MusicFolder } from '../../catalog/index.ts'
 import type { Devices } from '../../devices/index.ts'
 import type { Events } from '../../events/index.ts'
+import type { Search } from '../../search/index.ts'
 import type { Streaming } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
 import type { Node } from './encode.ts'
@@ -17,6 +18,7 @@ export interface SubsonicDeps {
   listFolders: () => MusicFolder[]
   events?: Events
   streaming?: Streaming
+  search?: Search
 }
 
 /** One authenticated call: the parameters, who makes it, and the HTTP context for binary answers. */

@@ -5,6 +5,7 @@ import { listRoutes } from './lists.ts'
 import { mediaRoutes } from './media.ts'
 import { queueRoutes } from './queue.ts'
 import { scanningRoutes } from './scanning.ts'
+import { searchingRoutes } from './searching.ts'
 import { systemRoutes } from './system.ts'
 import { unsupportedRoutes } from './unsupported.ts'
 import { userRoutes } from './users.ts'
@@ -14,6 +15,7 @@ export const ROUTES: RouteTable = {
   ...systemRoutes,
   ...browsingRoutes,
   ...listRoutes,
+  ...searchingRoutes,
   ...mediaRoutes,
   ...annotationRoutes,
   ...queueRoutes,

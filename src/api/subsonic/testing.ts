@@ -16,6 +16,7 @@ import { createEvents } from '../../events/index.ts'
 import { testConfig } from '../../events/test-support.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { createStatusBoard } from '../../lib/status.ts'
+import { createSearch } from '../../search/index.ts'
 import { createApp } from '../app.ts'
 import { createMetrics } from '../metrics.ts'
 
@@ -39,6 +40,8 @@ export async function subsonicFixture() {
   })
   await catalog.scanner.scan({ full: true, trigger: 'test' })
   const metrics = createMetrics()
+  const search = createSearch({ db: sqlite.db, changes: catalog.events, logger })
+  await search.start()
   const events = createEvents({
     db: sqlite.db,
     registry: new Registry(),
@@ -62,6 +65,7 @@ export async function subsonicFixture() {
     listFolders: () => listMusicFolders(sqlite.db),
     catalog,
     events,
+    search,
   })
 
   /** A user with a Subsonic app password; returns the password. */
@@ -105,6 +109,7 @@ export async function subsonicFixture() {
       return app.request(`http://localhost/rest/${endpoint}?${q}`, init, { remoteAddress: '127.0.0.1' })
     },
     async close() {
+      search.stop()
       await events.stop()
       devices.close()
       await catalog.scanner.close()

@@ -240,3 +240,17 @@ export function listAlbumsAt(db: Db, q: AlbumOffsetQuery = {}): AlbumSummary[] {
 
 const DEFAULT_OFFSET_LIMIT = 10
 const MAX_OFFSET_LIMIT = 500
+
+/** Summaries of these albums in the order given (search results); ids not present are left out. */
+export function albumSummariesOf(db: Db, ids: readonly number[]): AlbumSummary[] {
+  if (ids.length === 0) return []
+  const rows = db.all<Row>(
+    sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  )
+  const genres = genresOf(db, [...ids])
+  const byId = new Map(rows.map((r) => [r.id, summary(r, genres)]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}

@@ -105,3 +105,16 @@ export function getArtist(db: Db, id: number, folderIds?: readonly number[]): Ar
     appearsOn: albums.filter((a) => !own.has(a.id)),
   }
 }
+
+/** Summaries of these artists in the order given (search results); ids not present are left out. */
+export function artistSummariesOf(db: Db, ids: readonly number[]): ArtistSummary[] {
+  if (ids.length === 0) return []
+  const rows = db.all<Row>(
+    sql`SELECT * FROM artists ar WHERE ar.id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  )
+  const byId = new Map(rows.map((r) => [r.id, summary(r)]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}

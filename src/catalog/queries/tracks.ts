@@ -207,3 +207,15 @@ export function getTrack(db: Db, id: number, folderIds?: readonly number[]): Tra
       )[0]?.n ?? 0,
   }
 }
+
+/** Summaries of these tracks in the order given (search results); ids not present are left out. */
+export function trackSummariesOf(db: Db, ids: readonly number[]): TrackSummary[] {
+  if (ids.length === 0) return []
+  const rows = db.all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+    WHERE t.missing_at IS NULL AND t.id IN (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`)
+  const byId = new Map(rows.map((r) => [r.id, summary(r)]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}

@@ -1,0 +1,177 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { Catalog } from '../../catalog/index.ts'
+import { invalid } from '../../lib/errors.ts'
+import { MAX_SUGGESTIONS, SEARCH_KINDS, type Search, type SearchKind } from '../../search/index.ts'
+import { principalOf } from '../guard.ts'
+import {
+  AlbumSummarySchema,
+  ArtistSummarySchema,
+  json,
+  problemResponses,
+  TrackSummarySchema,
+} from './catalog-schemas.ts'
+import { problem } from './problems.ts'
+import { createRouter } from './router.ts'
+
+// Search routes: parse the query string, ask the search domain for ranked ids, and dress them
+// in the catalog's summaries. The cursor carries the query and each kind's offset, so a page
+// never mixes two queries and each kind pages on its own.
+
+const MAX_Q = 1024
+const DEFAULT_PER_KIND = 20
+const MAX_PER_KIND = 500
+
+const q = z
+  .string()
+  .max(MAX_Q, `must be at most ${MAX_Q} characters`)
+  .optional()
+  .openapi({
+    description:
+      'Words to find (typos forgiven, the last word may be partial); filters `artist:`, `album:`, `genre:` ' +
+      '(a word or a "quoted phrase") and `year:1992` or `year:1990-1999`. Empty: everything, in name order',
+    example: 'rage machine',
+  })
+
+const SearchQuery = z.object({
+  q,
+  type: z
+    .enum(SEARCH_KINDS)
+    .optional()
+    .openapi({ description: 'Only this kind of item (default: artists, albums and tracks)' }),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, `must be from 1 to ${MAX_PER_KIND}`)
+    .max(MAX_PER_KIND, `must be from 1 to ${MAX_PER_KIND}`)
+    .optional()
+    .openapi({ description: `Items per kind and page (default ${DEFAULT_PER_KIND})` }),
+  cursor: z
+    .string()
+    .optional()
+    .openapi({ description: 'The `nextCursor` of the previous page (same `q` and `type`)' }),
+})
+
+const SuggestQuery = z.object({
+  q,
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, `must be from 1 to ${MAX_SUGGESTIONS}`)
+    .max(MAX_SUGGESTIONS, `must be from 1 to ${MAX_SUGGESTIONS}`)
+    .optional()
+    .openapi({ description: 'How many suggestions (default 8)' }),
+})
+
+const group = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().openapi({ description: 'Matches of this kind that you may see' }),
+  })
+
+const SearchResults = z
+  .object({
+    artists: group(ArtistSummarySchema).optional(),
+    albums: group(AlbumSummarySchema).optional(),
+    tracks: group(TrackSummarySchema).optional(),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for more; null when done' }),
+  })
+  .openapi('SearchResults')
+
+const SuggestionSchema = z
+  .object({
+    kind: z.enum(SEARCH_KINDS),
+    id: z.number(),
+    name: z.string().openapi({ description: "An artist's or album's name, a track's title" }),
+    artist: z.string().nullable(),
+    albumId: z.number().nullable(),
+    coverId: z.string().nullable(),
+    year: z.number().nullable(),
+  })
+  .openapi('Suggestion')
+
+const tags = ['search']
+const busy = { 429: problem('The index is still being built at start-up; retry after Retry-After') }
+
+const searchRoute = createRoute({
+  method: 'get',
+  path: '/search',
+  tags,
+  summary: 'Artists, albums and tracks matching a query, best first, grouped by kind and paged',
+  request: { query: SearchQuery },
+  responses: { 200: json(SearchResults, 'One page per kind'), 400: problemResponses[400], ...busy },
+})
+
+const suggestRoute = createRoute({
+  method: 'get',
+  path: '/search/suggest',
+  tags,
+  summary: 'A handful of artists, albums and tracks for the words being typed, mixed in one list',
+  request: { query: SuggestQuery },
+  responses: {
+    200: json(z.object({ items: z.array(SuggestionSchema) }).openapi('Suggestions'), 'Best first'),
+    400: problemResponses[400],
+    ...busy,
+  },
+})
+
+const PLURAL = { artist: 'artists', album: 'albums', track: 'tracks' } as const
+
+function encodeCursor(query: string, kinds: readonly SearchKind[], offsets: number[]): string {
+  return Buffer.from(JSON.stringify(['search', query, kinds.join(','), ...offsets])).toString('base64url')
+}
+
+function decodeCursor(cursor: string | undefined, query: string, kinds: readonly SearchKind[]): number[] {
+  if (!cursor) return kinds.map(() => 0)
+  let v: unknown
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    v = null
+  }
+  const ok =
+    Array.isArray(v) &&
+    v.length === kinds.length + 3 &&
+    v[0] === 'search' &&
+    v[1] === query &&
+    v[2] === kinds.join(',') &&
+    v.slice(3).every((n) => Number.isInteger(n) && n >= 0)
+  if (!ok)
+    throw invalid('cursor: not a cursor of this search (same q and type are needed)', { field: 'cursor' })
+  return (v as number[]).slice(3)
+}
+
+export function searchRoutes(search: Search, catalog: Catalog) {
+  const summaries = {
+    artist: catalog.artistSummaries,
+    album: catalog.albumSummaries,
+    track: catalog.trackSummaries,
+  }
+  return createRouter()
+    .openapi(searchRoute, (c) => {
+      const { q: text = '', type, limit = DEFAULT_PER_KIND, cursor } = c.req.valid('query')
+      const { folderIds, userId } = principalOf(c)
+      const kinds = type ? [type] : SEARCH_KINDS
+      const offsets = decodeCursor(cursor, text, kinds)
+      const body: Record<string, unknown> = {}
+      let more = false
+      const next = kinds.map((kind, i) => {
+        const offset = offsets[i] as number
+        const found = search.find(kind, text, { offset, limit, folderIds, userId })
+        body[PLURAL[kind]] = { items: summaries[kind](found.ids), total: found.total }
+        const after = offset + found.ids.length
+        if (after < found.total) more = true
+        return after
+      })
+      return c.json(
+        { ...body, nextCursor: more ? encodeCursor(text, kinds, next) : null } as z.infer<
+          typeof SearchResults
+        >,
+        200,
+      )
+    })
+    .openapi(suggestRoute, (c) => {
+      const { q: text = '', limit } = c.req.valid('query')
+      const { folderIds, userId } = principalOf(c)
+      return c.json({ items: search.suggest(text, { limit, folderIds, userId }) }, 200)
+    })
+}

@@ -1,0 +1,317 @@
+import type { Registry } from 'prom-client'
+import { busy, invalid } from '../lib/errors.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { StatusBoard } from '../lib/status.ts'
+import type { Db } from '../platform/sqlite.ts'
+import { loadDocs, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
+import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
+import { searchMetrics } from './metrics.ts'
+import { createPopularity } from './popularity.ts'
+import { type ParsedQuery, parseQuery } from './query.ts'
+import { prefixList, rank } from './rank.ts'
+import { KIND_ORDER, nameTier } from './suggest.ts'
+
+/** What a scan changed, as the catalog announces it (`tracks.changed`). */
+export interface TrackChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
+
+export interface SearchDeps {
+  db: Db
+  /** The catalog's events; the index follows every `tracks.changed` without a rebuild. */
+  changes?: { on(event: 'tracks.changed', listener: (c: TrackChanges) => void): () => void }
+  logger?: Logger
+  status?: StatusBoard
+  /** How often the household play counts are re-read for ranking (default one minute). */
+  popularityRefreshMs?: number
+  /** Where index size, build progress and query latency are published. */
+  registry?: Registry
+}
+
+export interface FindOptions {
+  offset: number
+  limit: number
+  /** Only items in these music folders (the user's grants); all folders when absent. */
+  folderIds?: readonly number[]
+  /** Whose listening lifts results. */
+  userId?: number
+}
+
+export interface Suggestion {
+  kind: SearchKind
+  id: number
+  name: string
+  /** The artist of an album or track; null for an artist. */
+  artist: string | null
+  albumId: number | null
+  coverId: string | null
+  year: number | null
+}
+
+export interface SearchStats {
+  state: 'idle' | 'building' | 'ready'
+  documents: Record<SearchKind, number>
+  terms: number
+  buildMs: number | null
+  /** Heap growth across the start-up build: the index's size, roughly (other work runs meanwhile). */
+  heapBytes: number | null
+}
+
+const CHUNK = 5000
+const CACHE_SIZE = 64
+export const DEFAULT_SUGGESTIONS = 8
+export const MAX_SUGGESTIONS = 50
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+function visibleTo(folderIds: readonly number[] | undefined) {
+  if (!folderIds) return () => true
+  const granted = new Set(folderIds)
+  return (doc: IndexedDoc | undefined) => doc?.folders.some((f) => granted.has(f)) ?? false
+}
+
+export function createSearch(deps: SearchDeps) {
+  const { db } = deps
+  const indexes = Object.fromEntries(SEARCH_KINDS.map((k) => [k, createKindIndex(k)])) as Record<
+    SearchKind,
+    KindIndex
+  >
+  const popularity = createPopularity(db)
+  let state: SearchStats['state'] = 'idle'
+  let buildMs: number | null = null
+  let heapBytes: number | null = null
+  let progress = 0
+  let queued: TrackChanges[] = []
+  let timer: ReturnType<typeof setInterval> | undefined
+  let unsubscribe: (() => void) | undefined
+  // Ranked ids per query (Subsonic clients page through one query many times), and the lists
+  // for one- and two-letter words; both are dropped when the index or the play counts change.
+  const cache = new Map<string, number[]>()
+  let cacheStamp = ''
+  const stamp = () => `${SEARCH_KINDS.map((k) => indexes[k].generation()).join('.')}:${popularity.version()}`
+
+  function cached(key: string, compute: () => number[]): number[] {
+    const now = stamp()
+    if (now !== cacheStamp) {
+      cache.clear()
+      cacheStamp = now
+    }
+    let hit = cache.get(key)
+    if (!hit) {
+      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+      hit = compute()
+      cache.set(key, hit)
+    }
+    return hit
+  }
+
+  function ranked(kind: SearchKind, q: ParsedQuery, raw: string, userId: number | undefined): number[] {
+    const index = indexes[kind]
+    return cached(`${kind}\u0000${userId ?? ''}\u0000${raw}`, () => {
+      const boost = popularity.booster(kind, userId)
+      const household = popularity.booster(kind)
+      const short = (prefix: string) =>
+        cached(`${kind}\u0000short\u0000${prefix}`, () => prefixList(index, prefix, household))
+      return rank(index, q, boost, short)
+    })
+  }
+
+  function put(index: KindIndex, docs: SearchDoc[], wanted: Iterable<number>): IndexedDoc[] {
+    const olds: IndexedDoc[] = []
+    const present = new Set(docs.map((d) => d.id))
+    for (const doc of docs) {
+      const old = index.put(doc)
+      if (old) olds.push(old)
+    }
+    for (const id of wanted) {
+      if (present.has(id)) continue
+      const old = index.remove(id)
+      if (old) olds.push(old)
+    }
+    return olds
+  }
+
+  function apply(c: TrackChanges): void {
+    const albums = new Set<number>()
+    const artists = new Set<number>()
+    const touch = (d: IndexedDoc | SearchDoc) => {
+      if (d.albumId !== null) albums.add(d.albumId)
+      for (const a of d.artistIds) artists.add(a)
+    }
+    const changed = [...new Set([...c.added, ...c.updated, ...c.removed])]
+    const fresh = chunked(changed, (ids) => loadDocs(db, 'track', ids))
+    for (const d of [...fresh, ...put(indexes.track, fresh, changed)]) touch(d)
+    const albumDocs = chunked([...albums], (ids) => loadDocs(db, 'album', ids))
+    for (const d of [...albumDocs, ...put(indexes.album, albumDocs, albums)]) touch(d)
+    const artistDocs = chunked([...artists], (ids) => loadDocs(db, 'artist', ids))
+    put(indexes.artist, artistDocs, artists)
+  }
+
+  function onChanges(c: TrackChanges): void {
+    if (state !== 'ready') {
+      queued.push(c)
+      return
+    }
+    try {
+      apply(c)
+    } catch (err) {
+      deps.logger?.error({ err }, 'search: applying catalog changes failed')
+    }
+  }
+
+  async function build(): Promise<void> {
+    state = 'building'
+    const t0 = performance.now()
+    const heap0 = process.memoryUsage().heapUsed
+    const loaded = SEARCH_KINDS.map((k) => [k, loadDocs(db, k)] as const)
+    const total = loaded.reduce((n, [, docs]) => n + docs.length, 0)
+    let done = 0
+    for (const [kind, docs] of loaded) {
+      for (let i = 0; i < docs.length; i += CHUNK) {
+        indexes[kind].addAll(docs.slice(i, i + CHUNK))
+        done += Math.min(CHUNK, docs.length - i)
+        progress = done / total
+        deps.status?.set('search', { status: 'working', task: 'indexing', done, total })
+        await yieldToLoop()
+      }
+      indexes[kind].settle()
+    }
+    buildMs = performance.now() - t0
+    heapBytes = Math.max(0, process.memoryUsage().heapUsed - heap0)
+    progress = 1
+    state = 'ready'
+    // What the scanner changed meanwhile is applied now (each change is idempotent).
+    const pending = queued
+    queued = []
+    for (const c of pending) onChanges(c)
+    deps.status?.set('search', { status: 'ok', documents: documents(), buildMs: Math.round(buildMs) })
+    deps.logger?.info({ documents: documents(), ms: Math.round(buildMs) }, 'search index built')
+  }
+
+  const documents = () =>
+    Object.fromEntries(SEARCH_KINDS.map((k) => [k, indexes[k].docs.size])) as Record<SearchKind, number>
+
+  function checkReady(): void {
+    if (state !== 'ready') throw busy('the search index is still being built; try again in a moment', 1)
+  }
+
+  function timed<T>(op: 'find' | 'suggest', fn: () => T): T {
+    const t0 = performance.now()
+    try {
+      return fn()
+    } finally {
+      observe?.(op, (performance.now() - t0) / 1000)
+    }
+  }
+
+  const stats = (): SearchStats => ({
+    state,
+    documents: documents(),
+    terms: SEARCH_KINDS.reduce((n, k) => n + indexes[k].termCount(), 0),
+    buildMs,
+    heapBytes,
+  })
+  let observe: ReturnType<typeof searchMetrics> | undefined
+  const publish = (registry: Registry) => {
+    observe = searchMetrics(registry, () => ({ ...stats(), progress }))
+  }
+  if (deps.registry) publish(deps.registry)
+
+  return {
+    /** Builds the index from the catalog (yielding between chunks) and starts following changes. */
+    async start(): Promise<void> {
+      if (state !== 'idle') return
+      unsubscribe = deps.changes?.on('tracks.changed', onChanges)
+      deps.status?.set('search', { status: 'starting' })
+      try {
+        await build()
+      } catch (err) {
+        state = 'idle'
+        deps.status?.set('search', { status: 'failed', reason: (err as Error).message })
+        throw err
+      }
+      const every = deps.popularityRefreshMs ?? 60_000
+      timer = setInterval(() => popularity.refresh(), every)
+      timer.unref?.()
+    },
+    stop(): void {
+      unsubscribe?.()
+      if (timer) clearInterval(timer)
+    },
+    ready: () => state === 'ready',
+    stats,
+    /** Publishes index size, build progress and query latency in this registry (/metrics). */
+    publish,
+    /** Re-reads the play counts now (the timer does it every minute). */
+    refreshPopularity: () => popularity.refresh(),
+
+    /**
+     * Ranked ids of one kind. A blank `q` gives every item in name order (Subsonic's search3
+     * with "" pages through the library this way).
+     */
+    find(kind: SearchKind, q: string, opts: FindOptions): { ids: number[]; total: number } {
+      return timed('find', () => {
+        checkReady()
+        if (!Number.isInteger(opts.offset) || opts.offset < 0)
+          throw invalid('offset: must be a whole number, at least 0', { field: 'offset' })
+        if (!Number.isInteger(opts.limit) || opts.limit < 0)
+          throw invalid('limit: must be a whole number, at least 0', { field: 'limit' })
+        const all = ranked(kind, parseQuery(q), q, opts.userId)
+        const visible = visibleTo(opts.folderIds)
+        const docs = indexes[kind].docs
+        const kept = opts.folderIds ? all.filter((id) => visible(docs.get(id))) : all
+        return { ids: kept.slice(opts.offset, opts.offset + opts.limit), total: kept.length }
+      })
+    },
+
+    /** A handful of artists, albums and tracks mixed in the order a person expects. */
+    suggest(
+      q: string,
+      opts: { limit?: number; folderIds?: readonly number[]; userId?: number } = {},
+    ): Suggestion[] {
+      return timed('suggest', () => {
+        checkReady()
+        const limit = opts.limit ?? DEFAULT_SUGGESTIONS
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SUGGESTIONS)
+          throw invalid(`limit: must be a whole number from 1 to ${MAX_SUGGESTIONS}`, { field: 'limit' })
+        const parsed = parseQuery(q)
+        if (parsed.everything || parsed.nothing) return []
+        const visible = visibleTo(opts.folderIds)
+        const candidates: { doc: IndexedDoc; kind: SearchKind; tier: number; rank: number }[] = []
+        for (const kind of SEARCH_KINDS) {
+          const docs = indexes[kind].docs
+          let n = 0
+          for (const id of ranked(kind, parsed, q, opts.userId)) {
+            const doc = docs.get(id)
+            if (!doc || !visible(doc)) continue
+            candidates.push({ doc, kind, tier: nameTier(doc, parsed.terms), rank: n })
+            if (++n >= limit) break
+          }
+        }
+        candidates.sort(
+          (a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank,
+        )
+        return candidates.slice(0, limit).map(({ doc, kind }) => ({
+          kind,
+          id: doc.id,
+          name: doc.name,
+          artist: doc.artist,
+          albumId: doc.albumId,
+          coverId: doc.coverId,
+          year: doc.year,
+        }))
+      })
+    },
+  }
+}
+
+export type Search = ReturnType<typeof createSearch>
+
+/** Loads in slices: SQLite caps the number of bound values in one statement. */
+function chunked<T>(ids: readonly number[], load: (ids: number[]) => T[]): T[] {
+  const out: T[] = []
+  for (let i = 0; i < ids.length; i += 500) out.push(...load(ids.slice(i, i + 500)))
+  return out
+}
