@@ -7,7 +7,9 @@ import type { Events } from '../events/index.ts'
 import { addressSet } from '../lib/ip.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
+import type { Library } from '../library/index.ts'
 import { runtimeName } from '../platform/runtime.ts'
+import type { Playlists } from '../playlists/index.ts'
 import type { Search } from '../search/index.ts'
 import type { Streaming } from '../stream/index.ts'
 import type { WebAsset } from '../webapp/index.ts'
@@ -58,6 +60,8 @@ const SECURITY_DEFAULTS = {
 import { catalogRoutes } from './rest/catalog.ts'
 import { coverRoutes } from './rest/covers.ts'
 import { eventRoutes } from './rest/events.ts'
+import { libraryRoutes } from './rest/library.ts'
+import { playlistRoutes } from './rest/playlists.ts'
 import { validationHook } from './rest/router.ts'
 import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
@@ -87,6 +91,9 @@ export interface AppDeps {
   streaming?: Streaming
   /** Search and suggestions over the catalog (needs `catalog` for the results' summaries). */
   search?: Search
+  /** Playlists, and stars, ratings and bookmarks; absent in apps built for other tests. */
+  playlists?: Playlists
+  library?: Library
 }
 
 export function createApp(deps: AppDeps) {
@@ -192,6 +199,8 @@ export function createApp(deps: AppDeps) {
     app.route('/api', scrobblerRoutes(deps.events))
   }
   if (deps.streaming) app.route('/api', playRoutes(deps.streaming))
+  if (deps.playlists) app.route('/api', playlistRoutes(deps.playlists))
+  if (deps.library) app.route('/api', libraryRoutes(deps.library))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

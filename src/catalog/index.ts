@@ -8,12 +8,12 @@ import type { MusicFolder } from './folders.ts'
 import {
   type AlbumOffsetQuery,
   type AlbumQuery,
-  albumSummariesOf,
+  albumSummariesByIds,
   getAlbum,
   listAlbums,
   listAlbumsAt,
 } from './queries/albums.ts'
-import { type ArtistQuery, artistSummariesOf, getArtist, listArtists } from './queries/artists.ts'
+import { type ArtistQuery, artistSummariesByIds, getArtist, listArtists } from './queries/artists.ts'
 import { getDirectory } from './queries/directories.ts'
 import { listGenres } from './queries/genres.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
@@ -21,7 +21,7 @@ import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
 import { findLyrics, listSongs, type SongQuery } from './queries/songs.ts'
-import { getTrack, listTracks, type TrackQuery, trackSummariesOf } from './queries/tracks.ts'
+import { getTrack, listTracks, type TrackQuery, trackSummariesByIds } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
 import type { ScanOptions } from './scanner/types.ts'
 import { DEFAULT_WATCH_OPTIONS, type WatchOptions, watchLibrary } from './scanner/watch.ts'
@@ -40,12 +40,18 @@ export {
   type AlbumQuery,
   type AlbumSort,
   type AlbumSummary,
+  albumSummariesByIds,
 } from './queries/albums.ts'
-export type { ArtistDetail, ArtistQuery, ArtistSummary } from './queries/artists.ts'
+export {
+  type ArtistDetail,
+  type ArtistQuery,
+  type ArtistSummary,
+  artistSummariesByIds,
+} from './queries/artists.ts'
 export type { Directory, DirectoryEntry } from './queries/directories.ts'
 export type { GenreSummary } from './queries/genres.ts'
 export type { ListeningTrack } from './queries/listening.ts'
-export { DEFAULT_LIMIT, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
+export { DEFAULT_LIMIT, inFolders, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
 export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
 export { MAX_SONGS, type Song, type SongLyrics, type SongOrder, type SongQuery } from './queries/songs.ts'
@@ -55,6 +61,7 @@ export {
   type TrackQuery,
   type TrackSort,
   type TrackSummary,
+  trackSummariesByIds,
 } from './queries/tracks.ts'
 export type { ScanProgress, ScanRequest, ScanSummary } from './scanner/run.ts'
 export { type CatalogEvents, DEFAULT_SCAN_OPTIONS, type Scanner, type ScanStatus } from './scanner/service.ts'
@@ -100,10 +107,13 @@ export function createCatalog(deps: CatalogDeps) {
       getDirectory(db, folderId, dir, folderIds),
     /** Lyrics of the first visible track with this title (and artist, when given). */
     findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
-    /** Summaries of the given ids in that order, as search results list them (no grant check: search filtered). */
-    artistSummaries: (ids: readonly number[]) => artistSummariesOf(db, ids),
-    albumSummaries: (ids: readonly number[]) => albumSummariesOf(db, ids),
-    trackSummaries: (ids: readonly number[]) => trackSummariesOf(db, ids),
+    /** Summaries of the visible ones among many ids, in one query per 500 (playlists, stars, shares). */
+    trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
+      trackSummariesByIds(db, ids, folderIds),
+    albumSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
+      albumSummariesByIds(db, ids, folderIds),
+    artistSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
+      artistSummariesByIds(db, ids, folderIds),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,
     /** A track as the listening statistics see it (string ids), or null when unknown. */

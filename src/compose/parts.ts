@@ -11,6 +11,8 @@ import { type Events, parseBatch } from '../events/index.ts'
 import { loadOrCreateKey } from '../lib/keys.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
+import { createLibrary, type Library } from '../library/index.ts'
+import { createPlaylists, type Playlists } from '../playlists/index.ts'
 
 // The engine gets one worker more than the queue's background concurrency: the express slot that
 // lets a user waiting on play start at once while background ladders keep the other workers busy.
@@ -95,5 +97,26 @@ export function publishCatalogChanges(catalog: Catalog, hub: LiveHub): void {
   catalog.events.on('scan.finished', (s) => {
     hub.publish('scan', { status: s.status === 'done' ? 'done' : 'failed', done: s.done, total: s.total })
     hub.publish('library', { added: s.added, changed: s.updated, removed: s.removed })
+  })
+}
+
+// Playlists read track summaries from the catalog and announce their changes on the hub's
+// `playlists` topic (to everyone for a public playlist, else to its owner).
+export function openPlaylists(sqlite: Sqlite, catalog: Catalog, hub: LiveHub): Playlists {
+  return createPlaylists({
+    db: sqlite.db,
+    trackSummaries: catalog.trackSummaries,
+    publish: (change, audience) => hub.publish('playlists', { ...change }, audience),
+  })
+}
+
+export function openLibrary(sqlite: Sqlite, catalog: Catalog): Library {
+  return createLibrary({
+    db: sqlite.db,
+    summaries: {
+      tracks: catalog.trackSummaries,
+      albums: catalog.albumSummaries,
+      artists: catalog.artistSummaries,
+    },
   })
 }

@@ -29,6 +29,8 @@ import {
   engineOptions,
   openAccounts,
   openCatalog,
+  openLibrary,
+  openPlaylists,
   publishCatalogChanges,
 } from './parts.ts'
 
@@ -104,6 +106,8 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     devices,
     streaming,
     search,
+    playlists: openPlaylists(sqlite, catalog, hub),
+    library: openLibrary(sqlite, catalog),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {

@@ -157,7 +157,8 @@ export function searchRoutes(search: Search, catalog: Catalog) {
       const next = kinds.map((kind, i) => {
         const offset = offsets[i] as number
         const found = search.find(kind, text, { offset, limit, folderIds, userId })
-        body[PLURAL[kind]] = { items: summaries[kind](found.ids), total: found.total }
+        const byId: Map<number, unknown> = summaries[kind](found.ids, folderIds)
+        body[PLURAL[kind]] = { items: found.ids.flatMap((id) => byId.get(id) ?? []), total: found.total }
         const after = offset + found.ids.length
         if (after < found.total) more = true
         return after

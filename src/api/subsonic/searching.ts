@@ -37,8 +37,9 @@ function results(call: Call) {
   const artistIds = find(call, 'artist', 'artist', q)
   const albumIds = find(call, 'album', 'album', q)
   const songIds = find(call, 'track', 'song', q)
+  const artists = deps.catalog.artistSummaries(artistIds, principal.folderIds)
   return {
-    artists: deps.catalog.artistSummaries(artistIds),
+    artists: artistIds.flatMap((id) => artists.get(id) ?? []),
     albums: deps.catalog.listAlbumsAt({ ids: albumIds, folderIds: principal.folderIds, limit: 500 }),
     songs: deps.catalog.listSongs({ ids: songIds, folderIds: principal.folderIds }),
   }

@@ -152,7 +152,8 @@ describe('WASM audio engine', () => {
     expect(String(crash)).toMatch(/crashed 2 times on this job: .*out of bounds/i)
     const after = await Promise.all([engine.run(sineToFlac('r1.flac')), engine.run(sineToFlac('r2.flac'))])
     expect(after.map((r, i) => ascii(r.outputs[`r${i + 1}.flac`]))).toEqual(['fLaC', 'fLaC'])
-  })
+    // Two crashes and two fresh WASM instances: several seconds when the machine is busy.
+  }, 60_000)
 })
 
 test('close() rejects queued jobs and later runs', async () => {

@@ -14,7 +14,7 @@ import {
   type SortKey,
   toPage,
 } from './page.ts'
-import { listTracksOfAlbum, type TrackSummary } from './tracks.ts'
+import { chunks, listTracksOfAlbum, type TrackSummary } from './tracks.ts'
 
 export const ALBUM_SORTS = ['name', 'year', 'recent', 'played'] as const
 export type AlbumSort = (typeof ALBUM_SORTS)[number]
@@ -241,16 +241,25 @@ export function listAlbumsAt(db: Db, q: AlbumOffsetQuery = {}): AlbumSummary[] {
 const DEFAULT_OFFSET_LIMIT = 10
 const MAX_OFFSET_LIMIT = 500
 
-/** Summaries of these albums in the order given (search results); ids not present are left out. */
-export function albumSummariesOf(db: Db, ids: readonly number[]): AlbumSummary[] {
-  if (ids.length === 0) return []
-  const rows = db.all<Row>(
-    sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id IN (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`,
-  )
-  const genres = genresOf(db, [...ids])
-  const byId = new Map(rows.map((r) => [r.id, summary(r, genres)]))
-  return ids.flatMap((id) => byId.get(id) ?? [])
+/** Summaries of the albums among `ids` a user may see (one query per 500 ids), keyed by id. */
+export function albumSummariesByIds(
+  db: Db,
+  ids: readonly number[],
+  folderIds?: readonly number[],
+): Map<number, AlbumSummary> {
+  const out = new Map<number, AlbumSummary>()
+  for (const chunk of chunks([...new Set(ids)])) {
+    const rows = db.all<Row>(
+      sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id IN (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )}) AND ${visible(folderIds)}`,
+    )
+    const genres = genresOf(
+      db,
+      rows.map((r) => r.id),
+    )
+    for (const r of rows) out.set(r.id, summary(r, genres))
+  }
+  return out
 }

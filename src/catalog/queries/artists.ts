@@ -13,6 +13,7 @@ import {
   type SortKey,
   toPage,
 } from './page.ts'
+import { chunks } from './tracks.ts'
 
 export interface ArtistQuery extends PageRequest {
   /** `albumArtist`: only artists with albums of their own (what a library browser lists). */
@@ -106,15 +107,21 @@ export function getArtist(db: Db, id: number, folderIds?: readonly number[]): Ar
   }
 }
 
-/** Summaries of these artists in the order given (search results); ids not present are left out. */
-export function artistSummariesOf(db: Db, ids: readonly number[]): ArtistSummary[] {
-  if (ids.length === 0) return []
-  const rows = db.all<Row>(
-    sql`SELECT * FROM artists ar WHERE ar.id IN (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`,
-  )
-  const byId = new Map(rows.map((r) => [r.id, summary(r)]))
-  return ids.flatMap((id) => byId.get(id) ?? [])
+/** Summaries of the artists among `ids` a user may see (one query per 500 ids), keyed by id. */
+export function artistSummariesByIds(
+  db: Db,
+  ids: readonly number[],
+  folderIds?: readonly number[],
+): Map<number, ArtistSummary> {
+  const out = new Map<number, ArtistSummary>()
+  for (const chunk of chunks([...new Set(ids)])) {
+    const rows = db.all<Row>(
+      sql`SELECT * FROM artists ar WHERE ar.id IN (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )}) AND ${visible(folderIds)}`,
+    )
+    for (const r of rows) out.set(r.id, summary(r))
+  }
+  return out
 }

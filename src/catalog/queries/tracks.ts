@@ -208,14 +208,30 @@ export function getTrack(db: Db, id: number, folderIds?: readonly number[]): Tra
   }
 }
 
-/** Summaries of these tracks in the order given (search results); ids not present are left out. */
-export function trackSummariesOf(db: Db, ids: readonly number[]): TrackSummary[] {
-  if (ids.length === 0) return []
-  const rows = db.all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
-    WHERE t.missing_at IS NULL AND t.id IN (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`)
-  const byId = new Map(rows.map((r) => [r.id, summary(r)]))
-  return ids.flatMap((id) => byId.get(id) ?? [])
+/**
+ * Summaries of the tracks among `ids` that are present and in the given folders, keyed by id: one
+ * query for a page of ids (playlists, stars, shares). Unknown, missing and hidden ids are absent.
+ */
+export function trackSummariesByIds(
+  db: Db,
+  ids: readonly number[],
+  folderIds?: readonly number[],
+): Map<number, TrackSummary> {
+  const out = new Map<number, TrackSummary>()
+  for (const chunk of chunks([...new Set(ids)])) {
+    const rows = db.all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+      WHERE t.id IN (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )}) AND ${visible(folderIds)}`)
+    for (const r of rows) out.set(r.id, summary(r))
+  }
+  return out
+}
+
+/** SQLite caps the variables of one statement; 500 ids per IN list stays far below any build's cap. */
+export function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
 }

@@ -1,0 +1,308 @@
+import { eq, sql } from 'drizzle-orm'
+import type { TrackSummary } from '../catalog/index.ts'
+import { playlists } from '../db/schema/index.ts'
+import { invalid } from '../lib/errors.ts'
+import type { Db } from '../platform/sqlite.ts'
+import { exportPlaylist } from './export.ts'
+import { firstKeys, keysAfter, keysBefore } from './order.ts'
+import {
+  deleteEntries,
+  type EntryRow,
+  editable,
+  entriesOf,
+  insertEntries,
+  listRows,
+  mayEdit,
+  type PlaylistRow,
+  readable,
+  selectEntries,
+} from './store.ts'
+import {
+  type EntrySelection,
+  type ExportedPlaylist,
+  type ExportFormat,
+  LIMITS,
+  type NewPlaylist,
+  type PlaylistDetail,
+  type PlaylistPatch,
+  type PlaylistSummary,
+  type PublishChange,
+  type Viewer,
+} from './types.ts'
+
+export interface PlaylistsDeps {
+  db: Db
+  /** Summaries of the present tracks among `ids` in the given folders (the catalog's trackSummaries). */
+  trackSummaries: (ids: readonly number[], folderIds: readonly number[]) => Map<number, TrackSummary>
+  /** Told after every committed change; the composition root forwards it to the live-update hub. */
+  publish?: PublishChange
+  now?: () => number
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function summaryOf(viewer: Viewer, row: PlaylistRow, entries: number, duration: number): PlaylistSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    comment: row.comment,
+    owner: { id: row.owner_id, username: row.username },
+    public: row.public === 1,
+    entryCount: entries,
+    duration: Math.round(duration * 1000) / 1000,
+    createdAt: iso(row.created_at),
+    changedAt: iso(row.changed_at),
+    editable: mayEdit(viewer, row),
+  }
+}
+
+function checkText(field: 'name' | 'comment', value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (field === 'name' && text === '') throw invalid('name: must not be empty', { field })
+  if (text.length > LIMITS[field]) throw invalid(`${field}: at most ${LIMITS[field]} characters`, { field })
+  return text
+}
+
+/** Playlists: ordered CRUD with owner/admin edits, public reading, and folder grants on every entry. */
+export function createPlaylists(deps: PlaylistsDeps) {
+  const { db } = deps
+  const now = deps.now ?? Date.now
+
+  /** Track ids the viewer may add: present, in their folders; else 400 naming the first bad one. */
+  function checkTracks(viewer: Viewer, trackIds: readonly number[], field: string): void {
+    if (trackIds.length > LIMITS.entries)
+      throw invalid(`${field}: at most ${LIMITS.entries} tracks at once`, { field })
+    const found = deps.trackSummaries(
+      trackIds.filter((id) => Number.isSafeInteger(id) && id > 0),
+      viewer.folderIds,
+    )
+    trackIds.forEach((id, i) => {
+      if (!found.has(id))
+        throw invalid(`${field}[${i}]: there is no track ${id} you may see`, { field: `${field}[${i}]` })
+    })
+  }
+
+  function checkRoom(all: readonly EntryRow[], adding: number, removing = 0): void {
+    if (all.length - removing + adding > LIMITS.entries)
+      throw invalid(`a playlist holds at most ${LIMITS.entries} entries`, { field: 'trackIds' })
+  }
+
+  function touch(id: number, at: number, fields: Partial<typeof playlists.$inferInsert> = {}): void {
+    db.update(playlists)
+      .set({ ...fields, changedAt: at })
+      .where(eq(playlists.id, id))
+      .run()
+  }
+
+  function announce(row: PlaylistRow, change: 'created' | 'updated' | 'deleted', wasPublic: boolean) {
+    const isPublic = change !== 'deleted' && readableByAll(row.id)
+    deps.publish?.(
+      { playlistId: row.id, change, ownerId: row.owner_id },
+      wasPublic || isPublic ? undefined : { userIds: [row.owner_id] },
+    )
+  }
+  const readableByAll = (id: number) =>
+    db.all<{ public: number }>(sql`SELECT public FROM playlists WHERE id = ${id}`)[0]?.public === 1
+
+  /** Runs a change in one transaction, then tells subscribers and returns the playlist as the viewer sees it now. */
+  function change(viewer: Viewer, id: number, apply: (row: PlaylistRow, at: number) => void): PlaylistDetail {
+    let row!: PlaylistRow
+    db.transaction(() => {
+      row = editable(db, viewer, id)
+      const at = now()
+      apply(row, at)
+      touch(id, at)
+    })
+    announce(row, 'updated', row.public === 1)
+    return get(viewer, id)
+  }
+
+  function get(viewer: Viewer, id: number): PlaylistDetail {
+    const row = readable(db, viewer, id)
+    const visible = entriesOf(db, viewer, id).filter((e) => e.visible)
+    const tracks = deps.trackSummaries(
+      visible.map((e) => e.trackId),
+      viewer.folderIds,
+    )
+    const entries = visible.flatMap((e) => {
+      const track = tracks.get(e.trackId)
+      return track ? [{ entryId: e.id, trackId: e.trackId, addedAt: iso(e.addedAt), track }] : []
+    })
+    const duration = entries.reduce((sum, e) => sum + (e.track.duration ?? 0), 0)
+    return {
+      ...summaryOf(viewer, row, entries.length, duration),
+      entries: entries.map((e, index) => ({ ...e, index })),
+    }
+  }
+
+  /** Keys for `count` entries placed at `index` of the visible list (the end when undefined). */
+  function keysAt(all: readonly EntryRow[], index: number | undefined, count: number): string[] {
+    const visible = all.filter((e) => e.visible)
+    if (index !== undefined && (!Number.isInteger(index) || index < 0 || index > visible.length))
+      throw invalid(`index: must be from 0 to ${visible.length}`, { field: 'index' })
+    if (index === undefined || index === visible.length)
+      return keysAfter(all, all.at(-1)?.position ?? null, count)
+    const before = visible[index] as EntryRow
+    return keysBefore(all, before.position, count)
+  }
+
+  return {
+    /** The viewer's playlists and others' public ones (yours first), or one owner's that the viewer may see. */
+    list(viewer: Viewer, opts: { ownerId?: number } = {}): PlaylistSummary[] {
+      return listRows(db, viewer, opts.ownerId).map((r) => summaryOf(viewer, r, r.entries, r.duration))
+    },
+
+    get,
+
+    create(viewer: Viewer, input: NewPlaylist): PlaylistDetail {
+      const name = checkText('name', input.name) as string
+      const comment = checkText('comment', input.comment) ?? ''
+      const trackIds = input.trackIds ?? []
+      checkTracks(viewer, trackIds, 'trackIds')
+      let id = 0
+      db.transaction(() => {
+        const at = now()
+        const created = db
+          .insert(playlists)
+          .values({
+            ownerId: viewer.userId,
+            name,
+            comment,
+            public: input.public ?? false,
+            createdAt: at,
+            changedAt: at,
+          })
+          .returning({ id: playlists.id })
+          .get()
+        id = created.id
+        insertEntries(db, id, trackIds, firstKeys(trackIds.length), at)
+      })
+      const detail = get(viewer, id)
+      deps.publish?.(
+        { playlistId: id, change: 'created', ownerId: viewer.userId },
+        detail.public ? undefined : { userIds: [viewer.userId] },
+      )
+      return detail
+    },
+
+    /** Name, comment, public flag, and Subsonic's updatePlaylist (remove by index, then append) in one transaction. */
+    update(viewer: Viewer, id: number, patch: PlaylistPatch): PlaylistDetail {
+      const name = checkText('name', patch.name)
+      const comment = checkText('comment', patch.comment)
+      if (patch.addTrackIds) checkTracks(viewer, patch.addTrackIds, 'addTrackIds')
+      return change(viewer, id, (_row, at) => {
+        const fields: Partial<typeof playlists.$inferInsert> = {}
+        if (name !== undefined) fields.name = name
+        if (comment !== undefined) fields.comment = comment
+        if (patch.public !== undefined) fields.public = patch.public
+        touch(id, at, fields)
+        const all = entriesOf(db, viewer, id)
+        const removed = patch.removeIndexes
+          ? selectEntries(
+              all.filter((e) => e.visible),
+              { indexes: patch.removeIndexes },
+            )
+          : []
+        const adding = patch.addTrackIds ?? []
+        checkRoom(all, adding.length, removed.length)
+        deleteEntries(
+          db,
+          removed.map((e) => e.id),
+        )
+        if (adding.length > 0) {
+          const gone = new Set(removed.map((e) => e.id))
+          const kept = all.filter((e) => !gone.has(e.id))
+          insertEntries(db, id, adding, keysAfter(kept, kept.at(-1)?.position ?? null, adding.length), at)
+        }
+      })
+    },
+
+    /** Inserts tracks at `index` of the list as the viewer sees it (the end when left out); duplicates are fine. */
+    addTracks(viewer: Viewer, id: number, trackIds: readonly number[], index?: number): PlaylistDetail {
+      if (trackIds.length === 0) throw invalid('trackIds: name at least one track', { field: 'trackIds' })
+      checkTracks(viewer, trackIds, 'trackIds')
+      return change(viewer, id, (_row, at) => {
+        const all = entriesOf(db, viewer, id)
+        checkRoom(all, trackIds.length)
+        insertEntries(db, id, trackIds, keysAt(all, index, trackIds.length), at)
+      })
+    },
+
+    removeEntries(viewer: Viewer, id: number, selection: EntrySelection): PlaylistDetail {
+      if (!selection.entryIds?.length && !selection.indexes?.length)
+        throw invalid('entryIds: name at least one entry (entryIds or indexes)', { field: 'entryIds' })
+      return change(viewer, id, () => {
+        const chosen = selectEntries(
+          entriesOf(db, viewer, id).filter((e) => e.visible),
+          selection,
+        )
+        deleteEntries(
+          db,
+          chosen.map((e) => e.id),
+        )
+      })
+    },
+
+    /**
+     * Moves entries, in the order given, so that the first lands at `to` of the list without them.
+     * Only the moved rows are written.
+     */
+    moveEntries(viewer: Viewer, id: number, entryIds: readonly number[], to: number): PlaylistDetail {
+      if (entryIds.length === 0) throw invalid('entryIds: name at least one entry', { field: 'entryIds' })
+      if (new Set(entryIds).size !== entryIds.length)
+        throw invalid('entryIds: an entry may be named only once', { field: 'entryIds' })
+      return change(viewer, id, () => {
+        const all = entriesOf(db, viewer, id)
+        const moved = selectEntries(
+          all.filter((e) => e.visible),
+          { entryIds },
+        )
+        const movedIds = new Set(entryIds)
+        const rest = all.filter((e) => !movedIds.has(e.id))
+        const restVisible = rest.filter((e) => e.visible)
+        if (!Number.isInteger(to) || to < 0 || to > restVisible.length)
+          throw invalid(`to: must be from 0 to ${restVisible.length}`, { field: 'to' })
+        const anchor = restVisible[to]
+        const keys =
+          anchor === undefined
+            ? keysAfter(rest, (restVisible.at(-1) ?? rest.at(-1))?.position ?? null, moved.length)
+            : keysBefore(rest, anchor.position, moved.length)
+        // Two steps, because a new key may equal the old key of another moved entry: park the
+        // moved rows on keys no generated key can take (`~` sorts after every base-62 digit).
+        const idList = sql.join(
+          moved.map((e) => sql`${e.id}`),
+          sql`, `,
+        )
+        db.run(sql`UPDATE playlist_entries SET position = '~' || id WHERE id IN (${idList})`)
+        moved.forEach((e, i) => {
+          db.run(sql`UPDATE playlist_entries SET position = ${keys[i] as string} WHERE id = ${e.id}`)
+        })
+      })
+    },
+
+    /** Replaces every entry (Subsonic's createPlaylist with a playlistId); kept hidden entries go too. */
+    replaceTracks(viewer: Viewer, id: number, trackIds: readonly number[]): PlaylistDetail {
+      checkTracks(viewer, trackIds, 'trackIds')
+      return change(viewer, id, (_row, at) => {
+        db.run(sql`DELETE FROM playlist_entries WHERE playlist_id = ${id}`)
+        insertEntries(db, id, trackIds, firstKeys(trackIds.length), at)
+      })
+    },
+
+    delete(viewer: Viewer, id: number): void {
+      let row!: PlaylistRow
+      db.transaction(() => {
+        row = editable(db, viewer, id)
+        db.delete(playlists).where(eq(playlists.id, id)).run()
+      })
+      announce(row, 'deleted', row.public === 1)
+    },
+
+    export(viewer: Viewer, id: number, format: ExportFormat): ExportedPlaylist {
+      return exportPlaylist(db, viewer, readable(db, viewer, id), format)
+    },
+  }
+}
+
+export type Playlists = ReturnType<typeof createPlaylists>
