@@ -190,6 +190,8 @@ export function createApp(deps: AppDeps) {
         events: deps.events,
         streaming: deps.streaming,
         search: deps.search,
+        playlists: deps.playlists,
+        library: deps.library,
       }),
     )
   }

@@ -5,7 +5,13 @@ import { type Access, streamChoice } from './access.ts'
 // Subsonic's stream parameters mapped onto the ladder: raw, codec, caps of the request and the user.
 
 const files = buildLadder([24, 96, 160, 320], { native: false }).files
-const user = (o: Partial<Access> = {}): Access => ({ userId: 1, folderIds: [1], maxBitrate: 0, canDownload: true, ...o })
+const user = (o: Partial<Access> = {}): Access => ({
+  userId: 1,
+  folderIds: [1],
+  maxBitrate: 0,
+  canDownload: true,
+  ...o,
+})
 const id = (c: ReturnType<typeof streamChoice>) => (c.format === 'original' ? 'original' : c.profile.id)
 
 describe('streamChoice', () => {
@@ -21,7 +27,9 @@ describe('streamChoice', () => {
 
   it('takes the stricter of the request’s and the user’s caps, and the codec asked for', () => {
     expect(id(streamChoice(user(), files, { maxBitRate: 128 }))).toBe('mp3-96')
-    expect(id(streamChoice(user({ maxBitrate: 96 }), files, { format: 'ogg', maxBitRate: 320 }))).toBe('vorbis-96')
+    expect(id(streamChoice(user({ maxBitrate: 96 }), files, { format: 'ogg', maxBitRate: 320 }))).toBe(
+      'vorbis-96',
+    )
     expect(id(streamChoice(user(), files, { format: 'aac', maxBitRate: 160 }))).toBe('aac-160')
   })
 

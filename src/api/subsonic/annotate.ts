@@ -1,19 +1,27 @@
-import type { AlbumSummary, Song } from '../../catalog/index.ts'
+import type { AlbumSummary, ArtistSummary, Song } from '../../catalog/index.ts'
 import type { Call } from './context.ts'
 import type { Node } from './encode.ts'
-import { type Annotation, albumChild, albumID3, child } from './models.ts'
+import { type Annotation, albumChild, albumID3, artistID3, child } from './models.ts'
 
-// What the user attached to the items of an answer, fetched once per answer: plays (from the
-// listening events) now; stars and ratings join here from the library domain.
+// What the user attached to the items of an answer, fetched once per answer: plays and the last
+// play (from the listening events), stars and ratings (from the library domain).
 
 const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : undefined)
 
-function annotations(call: Call, kind: 'track' | 'album', ids: number[]): Map<number, Annotation> {
+function annotations(call: Call, kind: 'track' | 'album' | 'artist', ids: number[]): Map<number, Annotation> {
   const out = new Map<number, Annotation>()
-  const plays = call.deps.events?.stats.playsOf(kind, ids.map(String), call.principal.userId)
+  const { userId } = call.principal
+  const plays = kind === 'artist' ? undefined : call.deps.events?.stats.playsOf(kind, ids.map(String), userId)
+  const marks = call.deps.library?.annotations(userId, kind, ids)
   for (const id of ids) {
     const p = plays?.get(String(id))
-    out.set(id, { playCount: p?.plays ?? 0, played: iso(p?.lastPlayedAt) })
+    const m = marks?.get(id)
+    out.set(id, {
+      playCount: kind === 'artist' ? undefined : (p?.plays ?? 0),
+      played: iso(p?.lastPlayedAt),
+      starred: m?.starred,
+      userRating: m?.userRating,
+    })
   }
   return out
 }
@@ -34,4 +42,13 @@ export function albums(call: Call, list: AlbumSummary[], as: 'id3' | 'child' = '
     list.map((x) => x.id),
   )
   return list.map((x) => (as === 'id3' ? albumID3(x, a.get(x.id)) : albumChild(x, a.get(x.id))))
+}
+
+export function artists(call: Call, list: ArtistSummary[]): Node[] {
+  const a = annotations(
+    call,
+    'artist',
+    list.map((x) => x.id),
+  )
+  return list.map((x) => artistID3(x, a.get(x.id)))
 }

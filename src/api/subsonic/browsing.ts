@@ -1,12 +1,12 @@
 import { DomainError } from '../../lib/errors.ts'
 import { allPages, foldersOf } from './access.ts'
-import { albums, songs as songNodes } from './annotate.ts'
+import { albums, artists as artistNodes, songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
 import { notFound, unsupported } from './errors.ts'
 import { indexesOf, musicDirectory } from './folders.ts'
 import { idOf } from './ids.ts'
-import { artistID3, byIndex } from './models.ts'
+import { byIndex } from './models.ts'
 
 // Browsing by tags (ID3: artists, albums, songs, genres) and by folder (indexes, directories).
 
@@ -22,18 +22,21 @@ export function orNotFound<T>(what: string, fn: () => T): T {
   }
 }
 
-function getArtists({ params, principal, deps }: Call): Node {
+function getArtists(call: Call): Node {
+  const { params, principal, deps } = call
   const folderIds = foldersOf(principal, params)
-  const artists = allPages((cursor) =>
+  const list = allPages((cursor) =>
     deps.catalog.listArtists({ role: 'albumArtist', folderIds, cursor, limit: 500 }),
   )
+  const annotated = artistNodes(call, list)
+  const nodes = new Map(list.map((a, i) => [a.id, annotated[i] as Node]))
   return {
     artists: {
       ignoredArticles: IGNORED_ARTICLES,
       index: byIndex(
-        artists,
+        list,
         (a) => a.sortName,
-        (a) => artistID3(a),
+        (a) => nodes.get(a.id) as Node,
         'artist',
       ),
     },
@@ -46,7 +49,10 @@ function getArtist(call: Call): Node {
   const id = idOf(raw, 'artist')
   const artist = orNotFound(`artist ${raw}`, () => deps.catalog.getArtist(id, principal.folderIds))
   return {
-    artist: { ...artistID3(artist), album: albums(call, [...artist.albums, ...artist.appearsOn]) },
+    artist: {
+      ...artistNodes(call, [artist])[0],
+      album: albums(call, [...artist.albums, ...artist.appearsOn]),
+    },
   }
 }
 

@@ -3,6 +3,8 @@ import type { Accounts, Principal } from '../../accounts/index.ts'
 import type { Catalog, MusicFolder } from '../../catalog/index.ts'
 import type { Devices } from '../../devices/index.ts'
 import type { Events } from '../../events/index.ts'
+import type { Library } from '../../library/index.ts'
+import type { Playlists } from '../../playlists/index.ts'
 import type { Search } from '../../search/index.ts'
 import type { Streaming } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
@@ -19,6 +21,8 @@ export interface SubsonicDeps {
   events?: Events
   streaming?: Streaming
   search?: Search
+  playlists?: Playlists
+  library?: Library
 }
 
 /** One authenticated call: the parameters, who makes it, and the HTTP context for binary answers. */

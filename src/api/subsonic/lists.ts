@@ -4,6 +4,7 @@ import { albums, songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
 import { missing } from './errors.ts'
+import { requireLibrary } from './library.ts'
 import { child } from './models.ts'
 import { invalidParam } from './params.ts'
 
@@ -66,10 +67,13 @@ function albumList(call: Call): AlbumSummary[] {
   return deps.catalog.listAlbumsAt({ ...page, ids })
 }
 
-// Stars and ratings belong to the library domain (its own branch); until it is merged no album
-// is starred or rated, so these lists are truthfully empty.
-function starredOrRated(_call: Call, _type: 'highest' | 'starred'): number[] {
-  return []
+/** The user's albums by star (newest first) or rating (highest first), from the library domain. */
+function starredOrRated(call: Call, type: 'highest' | 'starred'): number[] {
+  const library = requireLibrary(call)
+  const { userId } = call.principal
+  return type === 'starred'
+    ? library.starred(call.principal).albums.map((a) => a.id)
+    : library.ratedIds(userId, 'album').map((r) => r.id)
 }
 
 function getRandomSongs(call: Call): Node {

@@ -1,8 +1,10 @@
 import { annotationRoutes } from './annotation.ts'
 import { browsingRoutes } from './browsing.ts'
 import type { RouteTable } from './context.ts'
+import { libraryRoutes } from './library.ts'
 import { listRoutes } from './lists.ts'
 import { mediaRoutes } from './media.ts'
+import { playlistRoutes } from './playlists.ts'
 import { queueRoutes } from './queue.ts'
 import { scanningRoutes } from './scanning.ts'
 import { searchingRoutes } from './searching.ts'
@@ -17,7 +19,9 @@ export const ROUTES: RouteTable = {
   ...listRoutes,
   ...searchingRoutes,
   ...mediaRoutes,
+  ...playlistRoutes,
   ...annotationRoutes,
+  ...libraryRoutes,
   ...queueRoutes,
   ...userRoutes,
   ...scanningRoutes,

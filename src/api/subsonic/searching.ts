@@ -1,11 +1,10 @@
 import type { SearchKind } from '../../search/index.ts'
 import { foldersOf } from './access.ts'
-import { albums, songs } from './annotate.ts'
+import { albums, artists as artistNodes, songs } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
 import { CODES, SubsonicError, unsupported } from './errors.ts'
 import { artistId } from './ids.ts'
-import { artistID3 } from './models.ts'
 
 // search2 and search3 over the search domain: ranked ids per kind, paged by the spec's
 // count/offset pairs; an empty query (or `""`, which some apps send) pages through everything.
@@ -49,7 +48,7 @@ function search3(call: Call): Node {
   const r = results(call)
   return {
     searchResult3: {
-      artist: r.artists.map((a) => artistID3(a)),
+      artist: artistNodes(call, r.artists),
       album: albums(call, r.albums),
       song: songs(call, r.songs),
     },

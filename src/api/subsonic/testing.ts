@@ -9,7 +9,7 @@ import { tempDir } from '../../../tests/helpers/server.ts'
 import { createAccounts } from '../../accounts/index.ts'
 import { FAST_SCRYPT } from '../../accounts/testing.ts'
 import { createCatalog, listMusicFolders, syncMusicFolders } from '../../catalog/index.ts'
-import { deviceEventsInto } from '../../compose/parts.ts'
+import { deviceEventsInto, openLibrary, openPlaylists } from '../../compose/parts.ts'
 import { openDatabase } from '../../db/open.ts'
 import { createDevices, createHub, type LiveTopics } from '../../devices/index.ts'
 import { createEvents } from '../../events/index.ts'
@@ -55,6 +55,8 @@ export async function subsonicFixture() {
   events.start()
   const hub = createHub<LiveTopics>(() => {})
   const devices = createDevices({ db: sqlite.db, hub, ingestEvents: deviceEventsInto(events) })
+  const playlists = openPlaylists(sqlite, catalog, hub)
+  const library = openLibrary(sqlite, catalog)
   const app = createApp({
     version: '9.9.9',
     logger,
@@ -66,6 +68,8 @@ export async function subsonicFixture() {
     catalog,
     events,
     search,
+    playlists,
+    library,
   })
 
   /** A user with a Subsonic app password; returns the password. */
@@ -95,6 +99,9 @@ export async function subsonicFixture() {
   return {
     app,
     apiKey,
+    playlists,
+    library,
+    listFolders: () => listMusicFolders(sqlite.db),
     accounts,
     catalog,
     events,

@@ -45,7 +45,11 @@ describe('directories', () => {
     const artist = cat.catalog.getDirectory(folder, 'Café Aurora')
     expect(artist.parent).toBe('')
     expect(artist.subdirectories).toEqual([
-      { dir: 'Café Aurora/2019 - Lumière du Soir', name: '2019 - Lumière du Soir', coverId: expect.any(String) },
+      {
+        dir: 'Café Aurora/2019 - Lumière du Soir',
+        name: '2019 - Lumière du Soir',
+        coverId: expect.any(String),
+      },
     ])
     const album = cat.catalog.getDirectory(folder, 'Café Aurora/2019 - Lumière du Soir')
     expect(album.parent).toBe('Café Aurora')
@@ -61,7 +65,10 @@ describe('directories', () => {
 
 describe('songs and albums by offset', () => {
   it('lists the songs of a directory in track order, with artists and genres', () => {
-    const songs = cat.catalog.listSongs({ dir: { folderId: folder, dir: 'Café Aurora/2019 - Lumière du Soir' }, order: 'dir' })
+    const songs = cat.catalog.listSongs({
+      dir: { folderId: folder, dir: 'Café Aurora/2019 - Lumière du Soir' },
+      order: 'dir',
+    })
     expect(songs.map((s) => s.title)).toEqual(['Rue des Étoiles', 'Crème Brûlée', 'Déjà Vu à Montréal'])
     expect(songs[0]?.artists.map((a) => a.name)).toEqual(['Café Aurora'])
     expect(songs[0]?.genres).toEqual(['Jazz'])
@@ -86,7 +93,10 @@ describe('songs and albums by offset', () => {
     expect(years).toEqual([...years].sort((a, b) => (b ?? 0) - (a ?? 0)))
     const inRange = cat.catalog.listAlbumsAt({ order: 'yearAsc', yearFrom: 2020, yearTo: 2021, limit: 50 })
     expect(inRange.map((a) => a.year)).toEqual([2020, 2021])
-    const ids = cat.catalog.listAlbumsAt({ order: 'name', limit: 50 }).map((a) => a.id).reverse()
+    const ids = cat.catalog
+      .listAlbumsAt({ order: 'name', limit: 50 })
+      .map((a) => a.id)
+      .reverse()
     expect(cat.catalog.listAlbumsAt({ ids, offset: 1, limit: 2 }).map((a) => a.id)).toEqual(ids.slice(1, 3))
   })
 })
