@@ -8,7 +8,8 @@ import { fromSource, type Running, removeDir, start, tempDir, waitForHealth } fr
 
 // The real server from source, driven by subsonic-api — an independent Subsonic client from npm,
 // not written by this project — the way a phone app uses it: sign in with the app password, browse,
-// search, stream, fetch covers, scrobble and move the play queue between two "apps".
+// search, stream, fetch covers, make playlists, star, scrobble and move the play queue between two
+// "apps".
 
 setDefaultTimeout(180_000)
 let music: string
@@ -166,6 +167,41 @@ describe('a Subsonic client against the real server', () => {
     expect(history[0]?.trackId).toBe(song.id.replace(/^tr-/, ''))
     expect(history[0]?.source).toBe('subsonic')
     expect(history[0]?.playedAt).toBe(time)
+  })
+
+  it('makes a playlist, changes it, and another app reads it', async () => {
+    const { album } = (await api.getAlbum({ id: await albumId('Lumière du Soir') })) as Json
+    const [a, b, c] = album.song.map((s: Json) => s.id)
+    const { playlist } = (await api.createPlaylist({ name: 'Soirée', songId: [a, b] })) as Json
+    expect(playlist.entry.map((e: Json) => e.id)).toEqual([a, b])
+    await api.updatePlaylist({
+      playlistId: playlist.id,
+      songIndexToRemove: [0],
+      songIdToAdd: [c, a],
+      comment: 'late',
+    })
+    const mine = ((await keyApi.getPlaylists()) as Json).playlists.playlist
+    expect(mine.map((p: Json) => [p.name, p.songCount, p.comment])).toEqual([['Soirée', 3, 'late']])
+    const read = ((await keyApi.getPlaylist({ id: playlist.id })) as Json).playlist
+    expect(read.entry.map((e: Json) => e.id)).toEqual([b, c, a])
+    await api.deletePlaylist({ id: playlist.id })
+    expect(((await api.getPlaylists()) as Json).playlists.playlist ?? []).toEqual([])
+  })
+
+  it('stars and rates, and the starred lists show it', async () => {
+    const { album } = (await api.getAlbum({ id: await albumId('Polar Drift') })) as Json
+    const song = album.song[0]
+    await api.star({ id: song.id, albumId: album.id })
+    await api.setRating({ id: album.id, rating: 5 })
+    const { starred2 } = (await keyApi.getStarred2()) as Json
+    expect(starred2.song.map((s: Json) => s.id)).toEqual([song.id])
+    expect(starred2.album.map((a: Json) => [a.id, a.userRating])).toEqual([[album.id, 5]])
+    // The client turns dates into Date objects.
+    expect(new Date(starred2.album[0].starred).getTime()).toBeGreaterThan(Date.now() - 600_000)
+    const { albumList2 } = (await api.getAlbumList2({ type: 'highest' })) as Json
+    expect(albumList2.album[0].id).toBe(album.id)
+    await api.unstar({ id: song.id })
+    expect(((await api.getStarred2()) as Json).starred2.song ?? []).toEqual([])
   })
 
   it('hands the play queue from one app to another (and to the devices’ shared state)', async () => {
