@@ -72,10 +72,12 @@ function createPlaylist(call: Call): Node {
   if (existing) {
     const id = idOf(existing, 'playlist', 'playlistId')
     if (name) playlists.update(principal, id, { name })
-    return detail(call, playlists.replaceTracks(principal, id, trackIds))
+    playlists.replaceTracks(principal, id, trackIds)
+    return detail(call, playlists.get(principal, id))
   }
   if (!name) throw missing('name or playlistId')
-  return detail(call, playlists.create(principal, { name, trackIds }))
+  // Since Subsonic 1.14 the answer is the playlist with its entries.
+  return detail(call, playlists.get(principal, playlists.create(principal, { name, trackIds }).id))
 }
 
 function updatePlaylist(call: Call): Node {
