@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<void> {
   const loaded = loadConfig({ flags: args.flags, env: process.env })
   if (args.command === 'backup') return runBackup(loaded.config, args.positionals[0])
   if (args.command === 'user') return runUser(loaded.config, args)
-  if (args.command === 'transcode') return transcode(loaded.config, args.positionals)
+  if (args.command === 'transcode') return transcode(loaded.config, args)
   if (args.positionals.length > 0)
     throw new DomainError('invalid', `unexpected argument "${args.positionals[0]}"`)
   if (args.command === 'scan') return runScanCommand(loaded.config, args.flags.full === true)

@@ -110,6 +110,45 @@ describe('streaming scanned tracks', () => {
     expect((await play(99_999)).status).toBe(404)
   })
 
+  it('answers repeated segment requests from the hot path, as the full path did, and logs only refusals', async () => {
+    const [first] = await tracks()
+    const { body } = await play(first?.id as number)
+    const master = M3U8Parser.parseMasterPlaylist(await (await fetch(body.hls)).text(), body.hls)
+    const url = new URL('0.m4s', master.levels[0]?.url).href
+    const hotCount = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text()
+      return Number(
+        /^tonearm_media_hot_responses_total\{file="segment",method="GET",status="200"\} (\d+)$/m.exec(
+          text,
+        )?.[1] ?? 0,
+      )
+    }
+    const full = await fetch(url)
+    const fullBytes = new Uint8Array(await full.arrayBuffer())
+    const before = await hotCount()
+    const hot = await Promise.all(Array.from({ length: 20 }, () => fetch(url)))
+    // The hot path answers for a second after the full path served the file: on a loaded machine
+    // some of the twenty may come later and go the full way again.
+    expect((await hotCount()) - before).toBeGreaterThan(0)
+    const headers = (r: Response) =>
+      Object.fromEntries([...r.headers].filter(([k]) => !['x-request-id', 'date'].includes(k)))
+    for (const res of hot) {
+      expect(res.status).toBe(200)
+      expect(headers(res)).toEqual(headers(full))
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(fullBytes)
+    }
+    // Successes are debug lines (not at the default info level); a refusal is logged with its status.
+    const refused = await fetch(
+      url.replace(/(\.\d{10}\.)(.)/, (_, pre, c) => `${pre}${c === 'A' ? 'B' : 'A'}`),
+    )
+    expect(refused.status).toBe(403)
+    const refusedId = refused.headers.get('x-request-id')
+    await Bun.sleep(200)
+    const mediaLines = server.logs.filter((l) => l.msg === 'media request')
+    expect(mediaLines.some((l) => l.reqId === refusedId && l.status === 403)).toBe(true)
+    expect(mediaLines.filter((l) => l.status === 200)).toEqual([])
+  })
+
   it('logged no server error', () => {
     const errors = server.logs.filter(
       (l) => l.level === 'error' || (typeof l.status === 'number' && l.status >= 500),

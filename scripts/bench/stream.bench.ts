@@ -6,16 +6,19 @@
 // same files is measured too: the most any server on this runtime can do, which on a loaded
 // two-core machine can itself be well under 0.7× nginx.
 import { spawn, spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { streamingFixture } from '../../src/stream/testing.ts'
 import { demoLibrary } from '../../tests/helpers/library.ts'
 import { findNginx, startNginx } from '../../tests/helpers/nginx.ts'
 import { fromSource, removeDir, start, tempDir, waitForHealth } from '../../tests/helpers/server.ts'
 import { against, emit, median, type Result, result } from './lib.ts'
 
 const log = (line: string) => process.stderr.write(`stream bench: ${line}\n`)
-const ROUNDS = 3
-const LOAD_SECONDS = 8
+// Many short rounds rather than a few long ones: the machine is shared, and the ratio of rounds
+// run side by side says more than one long run of each.
+const ROUNDS = 5
+const LOAD_SECONDS = 6
 
 function ensure(binary: () => string | undefined, pkg: string): string | undefined {
   if (binary()) return binary()
@@ -141,7 +144,12 @@ console.log(s.port)
     bare.stdout?.once('data', (d) => resolve(Number(String(d).trim()))),
   )
   const bareUrl = `http://127.0.0.1:${barePort}`
-  const load = (base: string, paths: string[]) => {
+  /** CPU seconds a process (all its threads) has used: user plus system time from /proc. */
+  const cpuSeconds = (pid: number) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  }
+  const load = (base: string, paths: string[], pid: number) => {
     const script = join(nginxDir, `paths-${Math.random().toString(36).slice(2)}.lua`)
     writeFileSync(
       script,
@@ -153,56 +161,93 @@ request = function()
 end
 `,
     )
+    const cpu0 = cpuSeconds(pid)
     const r = spawnSync(wrk, ['-t2', '-c200', `-d${LOAD_SECONDS}s`, '--latency', '-s', script, base], {
       encoding: 'utf8',
     })
+    const cpu = cpuSeconds(pid) - cpu0
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1])
+    const requests = Number(/(\d+) requests in/.exec(r.stdout)?.[1])
     const [, value = 'NaN', unit = 'ms'] = /99%\s+([\d.]+)(us|ms|s)/.exec(r.stdout) ?? []
     const p99 = Number(value) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!
     const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1]
     if (errors) throw new Error(`${base}: ${errors} failed responses\n${r.stdout}`)
-    return { rps, p99 }
+    return { rps, p99, cpuUs: (cpu * 1e6) / requests }
   }
   const staticPaths = keys.map((k) => `/${k}`)
   const targets = [
-    { name: 'Tonearm', base: server.url, paths: tonearmPaths },
-    { name: 'nginx static', base: nginx.url, paths: staticPaths },
-    { name: 'bare Bun.serve', base: bareUrl, paths: staticPaths },
+    { name: 'Tonearm', base: server.url, paths: tonearmPaths, pid: server.proc.pid as number },
+    { name: 'nginx static', base: nginx.url, paths: staticPaths, pid: nginx.proc.pid as number },
+    { name: 'bare Bun.serve', base: bareUrl, paths: staticPaths, pid: bare.pid as number },
   ]
-  const runs = new Map(targets.map((t) => [t.name, [] as { rps: number; p99: number }[]]))
-  // A first round for the JIT and the page cache, not counted; then alternating rounds, since the
-  // machine is shared and every server should see the same background load.
-  for (const t of targets) load(t.base, t.paths)
+  type Run = { rps: number; p99: number; cpuUs: number }
+  const runs = new Map(targets.map((t) => [t.name, [] as Run[]]))
+  // A first round for the JIT and the page cache, not counted; then rounds in turn, each starting
+  // with another server, since the machine is shared and every server should see the same load.
+  for (const t of targets) load(t.base, t.paths, t.pid)
   for (let round = 0; round < ROUNDS; round++) {
-    for (const t of targets) runs.get(t.name)?.push(load(t.base, t.paths))
+    const order = targets.map((_, i) => targets[(i + round) % targets.length] as (typeof targets)[number])
+    for (const t of order) runs.get(t.name)?.push(load(t.base, t.paths, t.pid))
     log(
-      `round ${round + 1}: ${targets.map((t) => `${t.name} ${runs.get(t.name)?.at(-1)?.rps.toFixed(0)} req/s`).join(', ')}`,
+      `round ${round + 1}: ${targets
+        .map((t) => {
+          const r = runs.get(t.name)?.at(-1)
+          return `${t.name} ${r?.rps.toFixed(0)} req/s p99 ${r?.p99.toFixed(1)} ms ${r?.cpuUs.toFixed(1)} µs CPU/req`
+        })
+        .join(', ')}`,
     )
   }
   bare.kill()
-  const of = (name: string, what: 'rps' | 'p99') => (runs.get(name) ?? []).map((x) => x[what])
-  const label = (name: string, what: 'rps' | 'p99') =>
-    `cached segments, 200 clients: ${name}${what === 'p99' ? ' p99' : ''}`
-  const nginxRps = result(label('nginx static', 'rps'), 'req/s', of('nginx static', 'rps'))
-  const nginxP99 = result(label('nginx static', 'p99'), 'ms', of('nginx static', 'p99'))
-  const bareRps = result(label('bare Bun.serve', 'rps'), 'req/s', of('bare Bun.serve', 'rps'))
+  const of = (name: string, what: keyof Run) => (runs.get(name) ?? []).map((x) => x[what])
+  /** Tonearm's figure over the reference's, round by round: "median (min–max)". */
+  const paired = (ref: string, what: keyof Run) => {
+    const ratios = of('Tonearm', what).map((v, i) => v / (of(ref, what)[i] as number))
+    return `per round ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
+  }
+  const label = (name: string, what: keyof Run) =>
+    `cached segments, 200 clients: ${name}${what === 'p99' ? ' p99' : what === 'cpuUs' ? ' CPU per request' : ''}`
+  const unit = { rps: 'req/s', p99: 'ms', cpuUs: 'µs' }
+  const plain = (name: string, what: keyof Run) => result(label(name, what), unit[what], of(name, what))
+  const nginxRps = plain('nginx static', 'rps')
+  const bareRps = plain('bare Bun.serve', 'rps')
   results.push(
     against(
       result(label('Tonearm', 'rps'), 'req/s', of('Tonearm', 'rps'), {
-        note: 'goal ratio ≥ 0.7; signature, user, folder and bitrate checks on every request',
+        note: `goal ratio ≥ 0.7; ${paired('nginx static', 'rps')}; signature, expiry, caller, user, folder and bitrate checks on every request`,
       }),
       nginxRps,
     ),
-    against(result(label('Tonearm', 'p99'), 'ms', of('Tonearm', 'p99')), nginxP99),
-    against(result(`${label('Tonearm', 'rps')} vs bare Bun.serve`, 'req/s', of('Tonearm', 'rps')), bareRps),
+    against(
+      result(label('Tonearm', 'p99'), 'ms', of('Tonearm', 'p99'), { note: paired('nginx static', 'p99') }),
+      plain('nginx static', 'p99'),
+    ),
+    against(
+      result(`${label('Tonearm', 'rps')} vs bare Bun.serve`, 'req/s', of('Tonearm', 'rps'), {
+        note: paired('bare Bun.serve', 'rps'),
+      }),
+      bareRps,
+    ),
+    against(
+      result(`${label('Tonearm', 'p99')} vs bare Bun.serve`, 'ms', of('Tonearm', 'p99')),
+      plain('bare Bun.serve', 'p99'),
+    ),
     against(
       result(`${label('bare Bun.serve', 'rps')} vs nginx`, 'req/s', of('bare Bun.serve', 'rps'), {
         note: "the runtime's own ceiling on this machine",
       }),
       nginxRps,
     ),
+    against(
+      result(label('Tonearm', 'cpuUs'), 'µs', of('Tonearm', 'cpuUs'), {
+        note: `all threads, user + system; ${paired('bare Bun.serve', 'cpuUs')}`,
+      }),
+      plain('bare Bun.serve', 'cpuUs'),
+    ),
+    against(plain('bare Bun.serve', 'cpuUs'), plain('nginx static', 'cpuUs')),
     nginxRps,
-    nginxP99,
+    plain('nginx static', 'p99'),
+    bareRps,
+    plain('bare Bun.serve', 'p99'),
   )
   await nginx.stop()
   removeDir(nginxDir)
@@ -215,4 +260,53 @@ function percentile(xs: number[], p: number): number {
 
 await server.stop()
 removeDir(data)
+
+// 4. The handler alone, in process (no sockets, no kernel): CPU time per cached segment request
+// through the app's fetch, against a bare handler answering the same file. What the hot path adds
+// in JavaScript, in a figure that a busy machine disturbs little.
+{
+  const f = await streamingFixture()
+  await f.addTrack(1, { seconds: 10 })
+  const user = await f.user('bench', 'user', [1])
+  const play = (await (await f.call('POST', '/api/tracks/1/play', { token: user.token })).json()) as {
+    renditions: { id: string; url: string }[]
+  }
+  const url = new URL('1.m4s', play.renditions.find((r) => r.id === 'aac-160')?.url).href
+  const full = await f.fetch(url)
+  const file = join(f.dir, 'cache', 'audio', JSON.parse(full.headers.get('etag') as string) as string)
+  const env = { remoteAddress: '127.0.0.1' }
+  // What the bare server does: find the file from the URL, answer it.
+  const bare = (req: Request) => {
+    void new URL(req.url).pathname
+    return new Response(Bun.file(file), {
+      headers: { 'cache-control': 'public, max-age=31536000, immutable' },
+    })
+  }
+  // The play call and the full path started work in worker threads (loudness, read-ahead) whose
+  // CPU time would count here.
+  await f.audio.idle()
+  const cpuPerCall = (fn: () => unknown) => {
+    const n = 100_000
+    for (let i = 0; i < n / 10; i++) fn()
+    const t0 = process.cpuUsage()
+    for (let i = 0; i < n; i++) fn()
+    const t = process.cpuUsage(t0)
+    return (t.user + t.system) / n
+  }
+  const hot: number[] = []
+  const plain: number[] = []
+  for (let round = 0; round < 5; round++) {
+    hot.push(cpuPerCall(() => f.app.fetch(new Request(url), env)))
+    plain.push(cpuPerCall(() => bare(new Request(url))))
+  }
+  results.push(
+    against(
+      result('cached segment handler in process: Tonearm hot path', 'µs CPU', hot, {
+        note: 'app.fetch of a request made in JavaScript, answered hot (the fixture clock stands still); no socket, no file read',
+      }),
+      result('cached segment handler in process: bare Bun handler', 'µs CPU', plain),
+    ),
+  )
+  await f.close()
+}
 emit(results)

@@ -27,6 +27,7 @@ import { docsRoutes } from './rest/docs.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
 import { mediaRoutes } from './rest/media.ts'
+import { hotMedia } from './rest/media-hot.ts'
 import { mediaPipeline } from './rest/media-pipeline.ts'
 import { playRoutes } from './rest/play.ts'
 import { setupRoutes } from './rest/setup.ts'
@@ -251,6 +252,13 @@ export function createApp(deps: AppDeps) {
 
   if (deps.webAssets) app.route('/', webappRoutes(deps.webAssets))
 
+  if (deps.streaming) {
+    // Cached segments are answered before Hono routes the request (see media-hot.ts); the server
+    // and app.request() both call app.fetch, so tests and production take the same way.
+    const hot = hotMedia({ streaming: deps.streaming, accounts, metrics: deps.metrics, logger: deps.logger })
+    const full = app.fetch
+    app.fetch = (req, env, ctx) => hot(req) ?? full(req, env, ctx)
+  }
   return app
 }
 

@@ -4,6 +4,13 @@ export { detectNativeFfmpeg } from './engine/native-engine.ts'
 export type { AudioEngine, AudioEngineOptions, RunJob, RunResult } from './engine/types.ts'
 export { buildLadder, type Codec, DEFAULT_RUNGS_KBPS, type Ladder, type Profile } from './ladder/profiles.ts'
 export {
+  createLibraryWork,
+  EAGER_CACHE_SHARE,
+  type LibraryProgress,
+  type LibraryQueries,
+  type LibraryWork,
+} from './library/work.ts'
+export {
   albumLoudness,
   DEFAULT_GAIN,
   type Gain,

@@ -53,7 +53,7 @@ export function createJobHandlers(deps: {
   async function runLoudness(spec: JobSpec, signal: AbortSignal): Promise<void> {
     const info = await describeSource(spec.source)
     const { log } = await engine.run({ ...loudnessJob(spec.source), signal })
-    loudnessStore.write(info.fingerprint, spec.source.id, parseEbur128Summary(log))
+    loudnessStore.write(info.fingerprint, spec.source, parseEbur128Summary(log))
   }
 
   return { segments: runSegments, file: runFile, loudness: runLoudness }

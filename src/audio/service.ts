@@ -258,23 +258,42 @@ export async function createAudioService(opts: AudioServiceOptions) {
         work.push(queue.submit(spec, { priority }))
       }
     }
-    if (!storedLoudness(info)) {
-      const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
+    if (!knownAndFiled(info, source)) {
+      const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source, params: {} }
       work.push(queue.submit(spec, { priority }))
     }
     await Promise.all(work)
   }
 
-  const storedLoudness = (info: SourceInfo) => loudnessStore.read(info.fingerprint)
+  // The caller's source, not the memoized one: only a catalog source knows its content id.
+  const storedLoudness = (info: SourceInfo, source: Source) =>
+    loudnessStore.read(info.fingerprint, source.contentId)
+
+  /** Measured already: filed under the content id too, so the catalog sees it. */
+  function knownAndFiled(info: SourceInfo, source: Source): Loudness | undefined {
+    const known = storedLoudness(info, source)
+    if (known && source.contentId) loudnessStore.attach(info.fingerprint, source.contentId)
+    return known
+  }
 
   /** The track's EBU R128 loudness, measured now (through the queue) unless already known. */
   async function loudness(source: Source, o: RequestOptions = {}): Promise<Loudness> {
     const info = await describeSource(source, recheckMs)
-    const known = storedLoudness(info)
+    const known = knownAndFiled(info, source)
     if (known) return known
-    const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source: info.source, params: {} }
+    const spec = { key: `${info.fingerprint}/loudness`, kind: 'loudness', source, params: {} }
     await queue.submit(spec, { priority: o.priority ?? 'background', signal: o.signal })
-    return storedLoudness(info) as Loudness
+    return storedLoudness(info, source) as Loudness
+  }
+
+  /** Whether anything of the background ladder (every HLS segment, loudness) is still to be made. */
+  async function ladderComplete(source: Source): Promise<boolean> {
+    const info = await describeSource(source, recheckMs)
+    if (!knownAndFiled(info, source)) return false
+    const count = segmentCount(planOf(info))
+    return ladder.hls.every((profile) =>
+      Array.from({ length: count }, (_, i) => i).every((i) => cache.has(segmentKey(info, profile, i))),
+    )
   }
 
   /** Which segments of a rung are cached: what a seek or a quality switch would cost. */
@@ -296,12 +315,13 @@ export async function createAudioService(opts: AudioServiceOptions) {
     cachedRendition,
     transcodeFrom,
     enqueueLadder,
+    ladderComplete,
     loudness,
     /** Measured loudness if analysis has run, else undefined (use ReplayGain tags meanwhile). */
-    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source, recheckMs)),
+    knownLoudness: async (source: Source) => storedLoudness(await describeSource(source, recheckMs), source),
     /** The playback gain to the configured target: measured loudness, else the file's ReplayGain tags. */
     playbackGain: async (source: Source, tags?: ReplayGainTags): Promise<Gain> =>
-      normalizationGain(storedLoudness(await describeSource(source, recheckMs)), tags, opts.gain),
+      normalizationGain(storedLoudness(await describeSource(source, recheckMs), source), tags, opts.gain),
     cancelSource: (sourceId: string, o?: { background?: boolean }) => queue.cancelSource(sourceId, o),
     stats: (): QueueStats & { cacheBytes: number; cacheFiles: number } => {
       const c = cache.stats()

@@ -13,6 +13,11 @@ export interface Source {
   codec?: string
   lossless?: boolean
   sampleRate?: number
+  /**
+   * The catalog's hash of the audio payload, which retagging and moving keep: loudness is filed
+   * under it too, so a retagged file is not measured again and browse queries can join on it.
+   */
+  contentId?: string
 }
 
 export interface SourceInfo {

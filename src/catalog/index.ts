@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { AudioEngine } from '../audio/index.ts'
+import type { AudioEngine, GainOptions } from '../audio/index.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
@@ -16,6 +16,7 @@ import {
 import { type ArtistQuery, artistSummariesByIds, getArtist, listArtists } from './queries/artists.ts'
 import { getDirectory } from './queries/directories.ts'
 import { listGenres } from './queries/genres.ts'
+import { type LibrarySelection, libraryCounts, selectLibrary } from './queries/library.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
@@ -50,7 +51,9 @@ export {
 } from './queries/artists.ts'
 export type { Directory, DirectoryEntry } from './queries/directories.ts'
 export type { GenreSummary } from './queries/genres.ts'
+export type { LibrarySelection, LibraryTrack } from './queries/library.ts'
 export type { ListeningTrack } from './queries/listening.ts'
+export type { AlbumLoudnessInfo, LoudnessInfo } from './queries/loudness.ts'
 export { DEFAULT_LIMIT, inFolders, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
 export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
@@ -77,6 +80,8 @@ export interface CatalogDeps {
   status?: StatusBoard
   /** The audio engine once started; covers are resized with its ffmpeg. */
   engine?: () => AudioEngine | undefined
+  /** The loudness target that tracks' and albums' gains reach. */
+  gain?: GainOptions
 }
 
 /** The catalog: scanning, browsing and covers over one database. Browse calls take `folderIds` to enforce grants. */
@@ -94,9 +99,9 @@ export function createCatalog(deps: CatalogDeps) {
     listArtists: (q?: ArtistQuery) => listArtists(db, q),
     getArtist: (id: number, folderIds?: readonly number[]) => getArtist(db, id, folderIds),
     listAlbums: (q?: AlbumQuery) => listAlbums(db, q),
-    getAlbum: (id: number, folderIds?: readonly number[]) => getAlbum(db, id, folderIds),
-    listTracks: (q?: TrackQuery) => listTracks(db, q),
-    getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds),
+    getAlbum: (id: number, folderIds?: readonly number[]) => getAlbum(db, id, folderIds, deps.gain),
+    listTracks: (q?: TrackQuery) => listTracks(db, q, deps.gain),
+    getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds, deps.gain),
     listGenres: (q?: PageRequest) => listGenres(db, q),
     /** Albums by offset (random, newest, by name, artist or year, or given ids in their order). */
     listAlbumsAt: (q?: AlbumOffsetQuery) => listAlbumsAt(db, q),
@@ -109,7 +114,7 @@ export function createCatalog(deps: CatalogDeps) {
     findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
     /** Summaries of the visible ones among many ids, in one query per 500 (playlists, stars, shares). */
     trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
-      trackSummariesByIds(db, ids, folderIds),
+      trackSummariesByIds(db, ids, folderIds, deps.gain),
     albumSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
       albumSummariesByIds(db, ids, folderIds),
     artistSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
@@ -120,6 +125,9 @@ export function createCatalog(deps: CatalogDeps) {
     listeningTrack: (trackId: string) => lookupListeningTrack(db, trackId),
     /** A present track's file, folder and format for streaming, or null (no grant check: callers filter by folder). */
     playableTrack: preparePlayableLookup(db),
+    /** Present tracks as audio sources: for background ladders and loudness, and `tonearm transcode`. */
+    library: (s?: LibrarySelection) => selectLibrary(db, s),
+    libraryCounts: () => libraryCounts(db),
     /** Present tracks, albums and artists. */
     counts(): Record<'tracks' | 'albums' | 'artists', number> {
       const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT

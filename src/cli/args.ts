@@ -11,7 +11,14 @@ const COMMAND_FLAGS: Record<string, readonly string[]> = {
   'password-stdin': ['user'],
   // `tonearm scan --full`: re-read every file, not only changed ones.
   full: ['scan'],
+  // `tonearm transcode` over the library: only these tracks, or only those with work left.
+  album: ['transcode'],
+  artist: ['transcode'],
+  recent: ['transcode'],
+  missing: ['transcode'],
 }
+/** Command flags that take a value; the rest are switches. */
+const VALUE_FLAGS = new Set(['album', 'artist', 'recent'])
 
 export interface ParsedArgs {
   command: Command
@@ -26,7 +33,8 @@ function optionTable(): Record<string, OptionSpec> {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   }
-  for (const flag of Object.keys(COMMAND_FLAGS)) table[flag] = { type: 'boolean' }
+  for (const flag of Object.keys(COMMAND_FLAGS))
+    table[flag] = { type: VALUE_FLAGS.has(flag) ? 'string' : 'boolean' }
   for (const field of Object.values(fields) as Field<unknown>[]) {
     if (!field.flag) continue
     table[field.flag] =

@@ -33,6 +33,11 @@ Usage:
                                       delete a user with their sessions and tokens
   tonearm transcode [PATH]...        build the HLS ladder and loudness of audio files or folders
                                       now, into <data>/cache/audio, with progress and a summary
+  tonearm transcode [--album ID] [--artist ID] [--recent N] [--missing] [--data DIR]
+                                      without paths: the same for the scanned library, or the
+                                      tracks of an album or artist, the N newest, or only those
+                                      with work left; beside a running server too (they share the
+                                      queue); Ctrl-C stops cleanly and the next run resumes
   tonearm scan [--full] [--music DIR]... [--data DIR]
                                       scan the music folders once and print a summary (new and
                                       changed files only; --full re-reads all), also beside a

@@ -7,7 +7,7 @@ import { createAudioEngine, createAudioService } from '../audio/index.ts'
 import { syncMusicFolders } from '../catalog/index.ts'
 import type { ParsedArgs } from '../cli/args.ts'
 import { createScanReporter } from '../cli/scan-progress.ts'
-import { runTranscode } from '../cli/transcode.ts'
+import { filtersGiven, type Item, libraryFilter, runTranscode, sourcesFromPaths } from '../cli/transcode.ts'
 import { runUserCommand, type UserCommandIO } from '../cli/user-command.ts'
 import { type Config, checkConfig, checkDataDir } from '../config/index.ts'
 import { backup, openDatabase } from '../db/index.ts'
@@ -16,19 +16,63 @@ import { createLogger } from '../lib/logger.ts'
 
 import { audioOptions, demoDir, engineOptions, openAccounts, openCatalog } from './parts.ts'
 
-export async function transcode(config: Config, paths: string[]): Promise<void> {
+// `tonearm transcode`: paths, or the scanned library (whole, or filtered). Beside a running
+// server the two share the SQLite queue (neither runs a job the other is running) and the cache.
+export async function transcode(config: Config, args: ParsedArgs): Promise<void> {
   checkDataDir(config.data)
+  const filter = libraryFilter(args.flags)
+  const paths = args.positionals
+  if (paths.length > 0 && filtersGiven(filter))
+    throw new DomainError(
+      'invalid',
+      'transcode takes paths or library filters (--album, --artist, --recent, --missing), not both',
+    )
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
   const sqlite = await openDatabase(config.data)
+  let items: Item[]
+  if (paths.length > 0) items = await sourcesFromPaths(paths)
+  else {
+    const catalog = openCatalog(config, sqlite, {})
+    items = catalog
+      .library({ albumId: filter.albumId, artistId: filter.artistId, recent: filter.recent })
+      .map((source) => ({ source, label: `track ${source.id}  ${source.path}` }))
+    if (items.length === 0) {
+      sqlite.close()
+      const what = filtersGiven(filter)
+        ? 'no tracks match'
+        : 'the library has no tracks (run tonearm scan first)'
+      throw new DomainError('invalid', `transcode: ${what}`)
+    }
+  }
   const engine = await createAudioEngine(engineOptions(config, logger))
   const audio = await createAudioService(
     audioOptions(config, engine, { sqlite, registry: new Registry() }, logger),
   )
   process.stdout.write(`tonearm transcode: ${engine.version}, ladder ${config.ladder.join('/')} kbps\n`)
+  // Ctrl-C: nothing new starts, the running encodes stop, and their jobs go back to pending for the
+  // next run (or a server) to finish; a second Ctrl-C does not wait for the clean stop.
+  const interrupt = new AbortController()
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130)
+    interrupt.abort()
+    void audio.close()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
-    const summary = await runTranscode({ paths, audio, out: process.stdout })
-    if (summary.failed > 0) process.exitCode = 1
+    const summary = await runTranscode({
+      items,
+      audio,
+      out: process.stdout,
+      noun: paths.length > 0 ? 'files' : 'tracks',
+      missingOnly: filter.missing,
+      signal: interrupt.signal,
+    })
+    if (summary.interrupted) process.exitCode = 130
+    else if (summary.failed > 0) process.exitCode = 1
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     await audio.close()
     await engine.close()
     sqlite.close()

@@ -2,7 +2,12 @@
 import { join } from 'node:path'
 import type { Registry } from 'prom-client'
 import { type Accounts, createAccounts } from '../accounts/index.ts'
-import type { AudioEngine } from '../audio/index.ts'
+import {
+  type AudioEngine,
+  type AudioService,
+  createLibraryWork,
+  type LibraryQueries,
+} from '../audio/index.ts'
 import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.ts'
 import type { Config } from '../config/index.ts'
 import type { Sqlite } from '../db/index.ts'
@@ -37,12 +42,14 @@ export const audioOptions = (
   concurrency: config.audioWorkers,
   timing: { segmentSeconds: config.segmentSeconds, firstSegmentSeconds: config.firstSegmentSeconds },
   rungsKbps: config.ladder,
-  gain: { targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 },
+  gain: gainOptions(config),
   recheckMs: 1000,
   logger,
 })
 
 export const demoDir = (config: Config) => join(config.data, 'demo-music')
+
+const gainOptions = (config: Config) => ({ targetLufs: config.loudnessTarget, peakCeilingDbtp: -1 })
 
 export function openAccounts(config: Config, db: Parameters<typeof createAccounts>[0]['db']): Accounts {
   return createAccounts({
@@ -61,12 +68,43 @@ export function openCatalog(
     db: sqlite.db,
     dataDir: config.data,
     folders: () => listMusicFolders(sqlite.db),
+    gain: gainOptions(config),
     scan: {
       artistSeparators: config.artistSeparators,
       ...(config.scanWorkers > 0 ? { workers: config.scanWorkers } : {}),
     },
     ...deps,
   })
+}
+
+// The catalog's tracks as the audio domain's sources, for background loudness and ladders.
+export const libraryQueries = (catalog: Catalog): LibraryQueries => ({
+  unmeasured: (after, limit) =>
+    catalog.library({ unmeasured: true, afterId: after === undefined ? undefined : Number(after), limit }),
+  recent: (n) => catalog.library({ recent: n }),
+  mostPlayed: (n) => catalog.library({ mostPlayed: n }),
+  counts: () => catalog.libraryCounts(),
+})
+
+// After every scan (the first, and each the watcher triggers): loudness for tracks that lack it and,
+// unless turned off, ladders for recent and most played ones, at the lowest priority.
+export function startLibraryWork(
+  config: Config,
+  deps: { audio: AudioService; catalog: Catalog; registry: Registry; status: StatusBoard; logger: Logger },
+) {
+  const work = createLibraryWork({
+    audio: deps.audio,
+    library: libraryQueries(deps.catalog),
+    eagerLadders: config.ladderWork === 'eager',
+    cacheMaxBytes: config.audioCacheMb * 1024 * 1024,
+    rungsKbps: config.ladder,
+    registry: deps.registry,
+    report: (state) => deps.status.set('audioLibrary', state),
+    logger: deps.logger.child({ domain: 'audio-library' }),
+  })
+  deps.catalog.events.on('scan.finished', () => work.schedule())
+  work.schedule()
+  return work
 }
 
 // A device's buffered listening, in the events log's own shape: its id is the event id (so a

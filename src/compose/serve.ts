@@ -6,7 +6,13 @@ import { createApp } from '../api/app.ts'
 import { createMetrics } from '../api/metrics.ts'
 import { registerScanMetrics } from '../api/scan-metrics.ts'
 import { socketTransport } from '../api/ws/sockets.ts'
-import { type AudioEngine, type AudioService, createAudioEngine, createAudioService } from '../audio/index.ts'
+import {
+  type AudioEngine,
+  type AudioService,
+  createAudioEngine,
+  createAudioService,
+  type LibraryWork,
+} from '../audio/index.ts'
 import { type LibraryWatcher, listMusicFolders, syncMusicFolders } from '../catalog/index.ts'
 import { type Config, checkConfig, describeConfig, type loadConfig } from '../config/index.ts'
 import { acquireServerLock, openDatabase, type Sqlite } from '../db/index.ts'
@@ -32,6 +38,7 @@ import {
   openLibrary,
   openPlaylists,
   publishCatalogChanges,
+  startLibraryWork,
 } from './parts.ts'
 
 export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void> {
@@ -57,6 +64,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
 
   let engine: AudioEngine | undefined
   let audio: AudioService | undefined
+  let libraryWork: LibraryWork | undefined
   const catalog = openCatalog(config, sqlite, { logger, status, engine: () => engine })
   const metrics = createMetrics()
   registerScanMetrics(metrics.registry, catalog.scanner, catalog.counts)
@@ -151,6 +159,14 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     (started) => {
       engine = started?.engine
       audio = started?.audio
+      if (audio && !stopping)
+        libraryWork = startLibraryWork(config, {
+          audio,
+          catalog,
+          registry: metrics.registry,
+          status,
+          logger,
+        })
     },
   )
   // Configured folders are scanned at once; the demo library only once it has been generated.
@@ -182,6 +198,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     watcher?.close()
     search.stop()
     await catalog.scanner.close()
+    libraryWork?.close()
     await audio?.close()
     await engine?.close()
     devices.close()

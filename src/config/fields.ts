@@ -335,6 +335,14 @@ export const fields = {
     parse: toNumber,
     arg: 'MB',
   } satisfies Field<number>,
+  ladderWork: {
+    flag: 'ladder-work',
+    env: 'TONEARM_LADDER_WORK',
+    help: 'eager: after scans, build whole ladders of recently added and most played tracks in the background (up to half the audio cache); on-demand: only when played (small boards). Loudness analysis runs either way',
+    schema: z.enum(['eager', 'on-demand'], { error: 'must be eager or on-demand' }),
+    default: 'eager' as 'eager' | 'on-demand',
+    arg: 'eager|on-demand',
+  } satisfies Field<'eager' | 'on-demand'>,
   loudnessTarget: {
     flag: 'loudness-target',
     env: 'TONEARM_LOUDNESS_TARGET',

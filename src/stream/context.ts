@@ -15,6 +15,8 @@ export interface StreamTrack {
   lossless?: boolean
   sampleRate?: number
   replayGain?: ReplayGainTags
+  /** The catalog's audio payload hash: loudness measured before a retag or move is found by it. */
+  contentId?: string
 }
 
 export type ResolveTrack = (trackId: number) => StreamTrack | null
@@ -89,6 +91,7 @@ export function createContext(deps: StreamingDeps, urls: UrlPolicy): Context {
     sourceOf: (t) => ({
       id: String(t.id),
       path: t.path,
+      contentId: t.contentId,
       durationMs: t.durationMs,
       codec: t.codec,
       lossless: t.lossless,

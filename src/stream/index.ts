@@ -12,6 +12,7 @@ export type { ResolveTrack, StreamingDeps, StreamTrack } from './context.ts'
 export { loadMediaKeys, type MediaKeys } from './keyring.ts'
 export { type Grant, IMMUTABLE, PLAYLIST_CACHE, type ServedFile } from './media.ts'
 export type { PlayInfo, Rendition } from './play.ts'
+export { INIT_SEGMENT } from './playlists.ts'
 export { contentRange, type Decision, decide, type RequestConditions } from './ranges.ts'
 export { DEFAULT_URL_POLICY, fileResource, hlsResource, MEDIA_PREFIX, type UrlPolicy } from './urls.ts'
 

@@ -3,6 +3,7 @@ import type { Source } from '../audio/index.ts'
 import { forbidden, invalid, notFound } from '../lib/errors.ts'
 import { type Access, allowedProfiles, mayStream, originalMimeType, startProfile } from './access.ts'
 import { background, type Context, type StreamTrack } from './context.ts'
+import { hotSegments } from './hot.ts'
 import { INIT_SEGMENT, MEDIA_PLAYLIST, masterPlaylist, mediaPlaylist, segmentFile } from './playlists.ts'
 import { tokenVerifier } from './signing.ts'
 
@@ -33,6 +34,7 @@ const FILE_CACHE = 'public, max-age=300'
 
 export function mediaCalls(ctx: Context) {
   const verify = tokenVerifier(ctx.keys)
+  const hot = hotSegments(ctx, verify)
   /**
    * Checks a media URL at every request: the signature and expiry, that a signed-in caller is the
    * user it was issued to, and that this user still exists and may still see the track — so
@@ -113,7 +115,7 @@ export function mediaCalls(ctx: Context) {
         `rendition ${rungId} is above this user's maximum bitrate of ${g.access.maxBitrate} kbps`,
       )
     }
-    return { audio, info, rung }
+    return { audio, info, rung, all }
   }
 
   async function playlist(g: Grant, version: string, rungId: string): Promise<string> {
@@ -126,15 +128,10 @@ export function mediaCalls(ctx: Context) {
   }
 
   async function init(g: Grant, version: string, rungId: string): Promise<ServedFile> {
-    const { audio } = await rungOf(g, version, rungId)
-    const file = await audio.getInit(g.source, rungId)
-    return {
-      path: file.path,
-      size: file.size,
-      etag: `"${file.key}"`,
-      contentType: 'audio/mp4',
-      cacheControl: IMMUTABLE,
-    }
+    const { audio, rung, all } = await rungOf(g, version, rungId)
+    const served = immutable(await audio.getInit(g.source, rungId))
+    hot.remember(g.track, version, { profile: rung.profile, all }, INIT_SEGMENT, served)
+    return served
   }
 
   /** Made on demand when not cached, starting at its own timestamp: a seek costs one segment. */
@@ -146,7 +143,7 @@ export function mediaCalls(ctx: Context) {
     /** Asked for only when the segment must be made: creating a request's signal costs. */
     signal?: () => AbortSignal,
   ): Promise<ServedFile> {
-    const { audio, rung } = await rungOf(g, version, rungId)
+    const { audio, rung, all } = await rungOf(g, version, rungId)
     if (index >= rung.segmentDurations.length) {
       throw notFound(`segment ${index} (this track has segments 0..${rung.segmentDurations.length - 1})`)
     }
@@ -156,13 +153,9 @@ export function mediaCalls(ctx: Context) {
         return signal?.()
       },
     })
-    return {
-      path: file.path,
-      size: file.size,
-      etag: `"${file.key}"`,
-      contentType: 'audio/mp4',
-      cacheControl: IMMUTABLE,
-    }
+    const served = immutable(file)
+    hot.remember(g.track, version, { profile: rung.profile, all }, segmentFile(index), served)
+    return served
   }
 
   async function original(g: Grant): Promise<ServedFile> {
@@ -232,5 +225,26 @@ export function mediaCalls(ctx: Context) {
     return audio.transcodeFrom(g.source, format, offsetSeconds, { signal })
   }
 
-  return { grant, grantFor, fileProfiles, master, playlist, init, segment, original, rendition, transcode }
+  return {
+    grant,
+    grantFor,
+    fileProfiles,
+    master,
+    playlist,
+    init,
+    segment,
+    /** A segment or init the full path served within the last second, if every check holds now (hot.ts). */
+    hotSegment: hot.lookup,
+    original,
+    rendition,
+    transcode,
+  }
 }
+
+const immutable = (file: { path: string; size: number; key: string }): ServedFile => ({
+  path: file.path,
+  size: file.size,
+  etag: `"${file.key}"`,
+  contentType: 'audio/mp4',
+  cacheControl: IMMUTABLE,
+})

@@ -102,6 +102,30 @@ export const AlbumSummarySchema = z
   })
   .openapi('AlbumSummary')
 
+const loudnessFields = {
+  basis: z.enum(['ebur128', 'replaygain', 'none']).openapi({
+    description:
+      "where the gain comes from: EBU R128 analysis, else the files' ReplayGain tags (until analysis has run), else nothing",
+  }),
+  gainDb: z.number().openapi({ description: 'dB that bring it to the configured target (0 with no basis)' }),
+  peakLimited: z
+    .boolean()
+    .openapi({ description: 'the gain was held back to keep the true peak under -1 dBTP' }),
+  integratedLufs: z
+    .number()
+    .nullable()
+    .openapi({ description: 'EBU R128 integrated loudness; null until analysed' }),
+  rangeLu: z.number().nullable().openapi({ description: 'EBU R128 loudness range' }),
+  truePeakDbtp: z.number().nullable().openapi({ description: 'true peak' }),
+}
+export const TrackLoudnessSchema = z.object(loudnessFields).openapi('TrackLoudness')
+export const AlbumLoudnessSchema = z
+  .object({
+    ...loudnessFields,
+    analysedTracks: z.number().openapi({ description: 'tracks analysed; album figures need every one' }),
+  })
+  .openapi('AlbumLoudness')
+
 export const TrackSummarySchema = z
   .object({
     id: z.number(),
@@ -118,6 +142,7 @@ export const TrackSummarySchema = z
     bitrate: z.number().nullable(),
     coverId: z.string().nullable(),
     createdAt: z.string(),
+    loudness: TrackLoudnessSchema,
   })
   .openapi('TrackSummary')
 
@@ -134,6 +159,7 @@ export const AlbumDetailSchema = AlbumSummarySchema.extend({
   mbReleaseGroupId: z.string().nullable(),
   artists: z.array(z.object({ id: z.number(), name: z.string() })),
   tracks: z.array(TrackSummarySchema).openapi({ description: 'In disc and track order' }),
+  loudness: AlbumLoudnessSchema.openapi({ description: 'album gain, for playing the album as a whole' }),
 }).openapi('Album')
 
 const nullableNumber = z.number().nullable()

@@ -32,7 +32,10 @@ const PlayInfoSchema = z
     gain: z.object({
       gainDb: z.number(),
       peakLimited: z.boolean(),
-      basis: z.enum(['ebur128', 'replaygain', 'none']),
+      basis: z.enum(['ebur128', 'replaygain', 'none']).openapi({
+        description:
+          "the source of the gain: EBU R128 analysis, else the file's ReplayGain tags until it has run, else none (0 dB)",
+      }),
     }),
     expiresAt: z
       .string()

@@ -80,3 +80,19 @@ test('keys cannot leave the cache directory', async () => {
     ).toBe('TypeError')
   }
 })
+
+test('a file another process put into the same directory is found, counted and evicted like its own', async () => {
+  const dir = fresh()
+  const server = await createDiskCache({ dir, maxBytes: 250 })
+  const cli = await createDiskCache({ dir, maxBytes: 1e6 })
+  expect(server.has('fp/aac-96/seg-0.m4s')).toBe(false)
+  await cli.put('fp/aac-96/seg-0.m4s', bytes(100, 7))
+  expect(server.has('fp/aac-96/seg-0.m4s')).toBe(true)
+  expect(readFileSync(server.get('fp/aac-96/seg-0.m4s')?.path as string)[0]).toBe(7)
+  expect(server.stats()).toMatchObject({ files: 1, bytes: 100 })
+  await server.put('fp/aac-96/seg-1.m4s', bytes(100))
+  await server.put('fp/aac-96/seg-2.m4s', bytes(100))
+  // Over 250 bytes: the adopted file was the least recently used, so it went first.
+  expect(server.has('fp/aac-96/seg-0.m4s')).toBe(false)
+  expect(server.stats().bytes).toBe(200)
+})

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { statSync } from 'node:fs'
 import { link, mkdir, readdir, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 
@@ -107,8 +108,27 @@ export async function createDiskCache(opts: {
     await Promise.all(doomed.map((key) => unlink(pathOf(key)).catch(() => undefined)))
   }
 
+  /**
+   * A file another process wrote (`tonearm transcode` beside the server) is not in this index
+   * yet: a miss looks on disk once. A stat is microseconds; a miss otherwise costs an encode.
+   */
+  function adopt(key: string): Entry | undefined {
+    if (invalidKey(key)) return undefined
+    let size: number
+    try {
+      size = statSync(pathOf(key)).size
+    } catch {
+      return undefined
+    }
+    const entry = { size, touchedAt: Date.now() }
+    entries.set(key, entry)
+    bytes += size
+    void evict()
+    return entry
+  }
+
   function get(key: string): CachedFile | undefined {
-    const entry = entries.get(key)
+    const entry = entries.get(key) ?? adopt(key)
     if (!entry) return undefined
     entries.delete(key)
     entries.set(key, entry)
@@ -149,7 +169,7 @@ export async function createDiskCache(opts: {
   return {
     dir,
     get,
-    has: (key) => entries.has(key),
+    has: (key) => entries.has(key) || adopt(key) !== undefined,
     put,
     stats: () => ({ files: entries.size, bytes, maxBytes }),
   }

@@ -61,6 +61,8 @@ const spec = (key: string, sourceId = 'track-1'): JobSpec => ({
 /** Background submissions nobody awaits; they reject when the test closes the queue. */
 const ignore = (p: Promise<unknown>) => void p.catch(() => undefined)
 const tick = () => new Promise((r) => setTimeout(r, 5))
+/** Above Linux's pid_max: no process has it. */
+const DEAD_PID = 4_194_305
 
 test('a user waiting on play jumps the queue and does not wait for background work', async () => {
   const work = gatedWork()
@@ -140,8 +142,12 @@ test('jobs left running by a crash run again at the next start', async () => {
   ignore(q.submit(spec('interrupted'), { priority: 'background' }).catch(() => undefined))
   await tick()
   expect(first.started).toEqual(['interrupted'])
-  // What a kill -9 leaves behind: the row still says running.
+  // What a kill -9 leaves behind: the row still says running, and its owner process is gone.
   expect(sqlite.db.select({ state: audioJobs.state }).from(audioJobs).all()).toEqual([{ state: 'running' }])
+  sqlite.db
+    .update(audioJobs)
+    .set({ owner: `${DEAD_PID}.gone` })
+    .run()
   const again = gatedWork()
   const restarted = queueWith(again.handler)
   await tick()
@@ -189,4 +195,63 @@ test('asking again for a job that is being cancelled starts it afresh instead of
   expect(work.started).toEqual(['seek-back', 'seek-back'])
   work.release('seek-back')
   await again
+})
+
+test('two processes share the table: a job one runs, the other waits for instead of encoding it again', async () => {
+  // A second connection and queue: `tonearm transcode` beside a running server.
+  const other = await openDatabase(dir)
+  const work = gatedWork()
+  const otherWork = gatedWork()
+  const server = queueWith(work.handler)
+  const cli = createJobQueue({
+    db: other.db,
+    handlers: { work: otherWork.handler },
+    concurrency: 1,
+    metrics: createAudioMetrics(new Registry()),
+  })
+  try {
+    ignore(server.submit(spec('ladder-1'), { priority: 'background' }))
+    ignore(server.submit(spec('ladder-2'), { priority: 'background' }))
+    await tick()
+    expect(work.started).toEqual(['ladder-1'])
+    // The live server's rows are not adopted: the new queue starts with nothing of its own.
+    expect(cli.stats()).toMatchObject({ pending: 0, running: 0 })
+    const waited = cli.submit(spec('ladder-1'), { priority: 'background' })
+    // Pending rows go to whoever claims them first: the CLI takes the server's waiting job.
+    const claimed = cli.submit(spec('ladder-2'), { priority: 'background' })
+    await tick()
+    expect(otherWork.started).toEqual(['ladder-2'])
+    otherWork.release('ladder-2')
+    await claimed
+    work.release('ladder-1')
+    await waited
+    await server.idle()
+    // Each ran once, in one process; the server counted the CLI's as done when it came to it.
+    expect(work.started).toEqual(['ladder-1'])
+    expect(otherWork.started).toEqual(['ladder-2'])
+    expect(sqlite.db.select().from(audioJobs).all()).toEqual([])
+  } finally {
+    await cli.close()
+    other.close()
+  }
+})
+
+test('closing hands running jobs back as pending, and the next queue of a dead owner runs them', async () => {
+  const work = gatedWork()
+  const q = queueWith(work.handler)
+  ignore(q.submit(spec('interrupted'), { priority: 'background' }))
+  await tick()
+  await q.close()
+  expect(sqlite.db.select({ state: audioJobs.state }).from(audioJobs).all()).toEqual([{ state: 'pending' }])
+  sqlite.db
+    .update(audioJobs)
+    .set({ owner: `${DEAD_PID}.gone` })
+    .run()
+  const again = gatedWork()
+  const next = queueWith(again.handler)
+  await tick()
+  expect(again.started).toEqual(['interrupted'])
+  again.release('interrupted')
+  await next.idle()
+  expect(sqlite.db.select().from(audioJobs).all()).toEqual([])
 })

@@ -1,9 +1,10 @@
-import { count, eq, sql } from 'drizzle-orm'
+import { and, count, eq } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { audioJobs } from '../../db/schema/audio.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { abortReason } from '../engine/errors.ts'
 import type { Source } from '../source.ts'
+import { adoptOrphans, type Claim, claim, newOwner, releaseRunning, rowState } from './claims.ts'
 import type { AudioMetrics } from './metrics.ts'
 
 export const PRIORITIES = ['play', 'prefetch', 'background'] as const
@@ -52,7 +53,8 @@ interface Job {
   id: number
   spec: JobSpec
   priority: number
-  state: 'pending' | 'running'
+  /** `elsewhere`: another process runs it; this one waits for the row to go. */
+  state: 'pending' | 'running' | 'elsewhere'
   waiters: Set<Waiter>
   /** Someone submitted it without a signal (or it came back after a restart): only cancelSource stops it. */
   held: boolean
@@ -65,6 +67,8 @@ interface Job {
 
 /** A user waiting on play may use this many slots beyond `concurrency`, so background work never blocks them. */
 const EXPRESS_SLOTS = 1
+/** How often a job another process runs is looked at: a row read, for work that takes seconds. */
+const ELSEWHERE_POLL_MS = 250
 
 export function createJobQueue(opts: {
   db: Db
@@ -81,10 +85,12 @@ export function createJobQueue(opts: {
   let done = 0
   let closed = false
   const idleWaiters: (() => void)[] = []
+  const owner = newOwner()
+  let poller: ReturnType<typeof setInterval> | undefined
 
-  // A crash left these running; their outputs were never committed to the cache, so run them again.
-  db.update(audioJobs).set({ state: 'pending' }).where(eq(audioJobs.state, 'running')).run()
-  for (const row of db.select().from(audioJobs).where(eq(audioJobs.state, 'pending')).all()) {
+  // A crash left these (running or waiting); their outputs were never committed to the cache, so
+  // run them again. Rows of a live process (a server beside `tonearm transcode`) stay its own.
+  for (const row of adoptOrphans(db, owner)) {
     const spec: JobSpec = {
       key: row.key,
       kind: row.kind,
@@ -131,9 +137,41 @@ export function createJobQueue(opts: {
   function cancel(job: Job, reason: unknown): void {
     if (job.state === 'running') job.controller?.abort(reason)
     else {
-      db.delete(audioJobs).where(eq(audioJobs.id, job.id)).run()
+      // Another process may want the row too: only a row this queue owns is removed.
+      if (job.state === 'pending')
+        db.delete(audioJobs)
+          .where(and(eq(audioJobs.id, job.id), eq(audioJobs.owner, owner)))
+          .run()
       settle(job, reason)
     }
+  }
+
+  /** A job whose row another process has: done there, failed there, or still to wait for. */
+  function elsewhere(job: Job, where: Claim | { outcome: 'pending' }): void {
+    if (where.outcome === 'gone') {
+      done += 1
+      settle(job)
+      return
+    }
+    if (where.outcome === 'failed') {
+      settle(job, new Error(where.error))
+      return
+    }
+    if (where.outcome === 'pending') {
+      job.state = 'pending'
+      return
+    }
+    job.state = 'elsewhere'
+    poller ??= setInterval(() => {
+      const waiting = [...jobs.values()].filter((j) => j.state === 'elsewhere')
+      for (const j of waiting) elsewhere(j, rowState(db, j.spec.key))
+      if (!waiting.some((j) => j.state === 'elsewhere')) {
+        clearInterval(poller)
+        poller = undefined
+      }
+      pump()
+    }, ELSEWHERE_POLL_MS)
+    poller.unref?.()
   }
 
   function next(): Job | undefined {
@@ -157,6 +195,12 @@ export function createJobQueue(opts: {
   }
 
   function start(job: Job, viaExpress: boolean): void {
+    const claimed = claim(db, job.spec.key, owner)
+    if (claimed.outcome !== 'claimed') {
+      elsewhere(job, claimed)
+      return
+    }
+    job.id = claimed.id
     const handler = handlers[job.spec.kind]
     job.state = 'running'
     job.express = viaExpress
@@ -165,10 +209,6 @@ export function createJobQueue(opts: {
     if (viaExpress) express += 1
     const priority = PRIORITIES[job.priority] as Priority
     metrics.jobWait.observe({ priority }, (Date.now() - job.queuedAt) / 1000)
-    db.update(audioJobs)
-      .set({ state: 'running', attempts: sql`${audioJobs.attempts} + 1` })
-      .where(eq(audioJobs.id, job.id))
-      .run()
     refreshGauge()
     const end = metrics.jobDuration.startTimer({ kind: job.spec.kind, priority })
     const signal = job.controller.signal
@@ -229,20 +269,25 @@ export function createJobQueue(opts: {
       })
     }
     if (!job) {
-      const row = db
-        .insert(audioJobs)
-        .values({
-          key: spec.key,
-          kind: spec.kind,
-          sourceId: spec.source.id,
-          source: spec.source,
-          params: spec.params,
-          priority,
-        })
-        // A failed job asked for again gets another chance: the caller may know the file was fixed.
-        .onConflictDoUpdate({ target: audioJobs.key, set: { state: 'pending', priority, error: null } })
-        .returning({ id: audioJobs.id })
-        .get()
+      const fresh = { state: 'pending' as const, priority, error: null, owner }
+      const row =
+        db
+          .insert(audioJobs)
+          .values({
+            key: spec.key,
+            kind: spec.kind,
+            sourceId: spec.source.id,
+            source: spec.source,
+            params: spec.params,
+            priority,
+            owner,
+          })
+          // A failed job asked for again gets another chance: the caller may know the file was
+          // fixed. A pending or running row (another process's) is left to the claim in start().
+          .onConflictDoUpdate({ target: audioJobs.key, set: fresh, setWhere: eq(audioJobs.state, 'failed') })
+          .returning({ id: audioJobs.id })
+          .get() ?? db.select({ id: audioJobs.id }).from(audioJobs).where(eq(audioJobs.key, spec.key)).get()
+      if (!row) return submit(spec, o)
       job = {
         id: row.id,
         spec,
@@ -297,6 +342,8 @@ export function createJobQueue(opts: {
 
   async function close(): Promise<void> {
     closed = true
+    if (poller) clearInterval(poller)
+    releaseRunning(db, owner)
     const reason = new Error('audio job queue is closed')
     // Rows stay in the database: the next start runs pending and interrupted jobs again.
     for (const job of jobs.values()) {

@@ -1,7 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { DEFAULT_GAIN } from '../../audio/index.ts'
 import { invalid, notFound } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { fold } from '../normalize.ts'
+import { type AlbumLoudnessInfo, albumLoudnessOf } from './loudness.ts'
 import {
   after,
   decodeCursor,
@@ -52,6 +54,8 @@ export interface AlbumDetail extends AlbumSummary {
   mbReleaseGroupId: string | null
   artists: { id: number; name: string }[]
   tracks: TrackSummary[]
+  /** Album gain: play the whole album at this gain to keep its dynamics between tracks. */
+  loudness: AlbumLoudnessInfo
 }
 
 interface Row {
@@ -157,7 +161,12 @@ export function listAlbums(db: Db, q: AlbumQuery = {}): Page<AlbumSummary> {
   return toPage(`albums:${sort}`, rows, limit, keys, (r) => summary(r, genres))
 }
 
-export function getAlbum(db: Db, id: number, folderIds?: readonly number[]): AlbumDetail {
+export function getAlbum(
+  db: Db,
+  id: number,
+  folderIds?: readonly number[],
+  gain = DEFAULT_GAIN,
+): AlbumDetail {
   const row = db.all<Row>(
     sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id = ${id} AND ${visible(folderIds)}`,
   )[0]
@@ -172,7 +181,8 @@ export function getAlbum(db: Db, id: number, folderIds?: readonly number[]): Alb
     mbAlbumId: row.mb_album_id,
     mbReleaseGroupId: row.mb_release_group_id,
     artists,
-    tracks: listTracksOfAlbum(db, id, folderIds),
+    tracks: listTracksOfAlbum(db, id, folderIds, gain),
+    loudness: albumLoudnessOf(db, id, folderIds, gain),
   }
 }
 

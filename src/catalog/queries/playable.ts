@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { musicFolders, tracks } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
+import { replayGainOf } from './loudness.ts'
 
 /** What streaming needs of a track: where its file is, which folder grants it, and its format. */
 export interface PlayableTrack {
@@ -14,10 +15,9 @@ export interface PlayableTrack {
   sampleRate?: number
   /** dB to ReplayGain's −18 LUFS reference, and the linear sample peak, from the file's tags. */
   replayGain?: { gainDb: number; peak?: number }
+  /** The hash of the audio payload: the audio domain finds loudness measured before a retag or move by it. */
+  contentId: string
 }
-
-/** R128 gains are relative to −23 LUFS; ReplayGain's reference is 5 dB louder. */
-const R128_TO_REPLAYGAIN_DB = 5
 
 /**
  * One indexed row per call, from a statement prepared once: streaming asks on every playlist and
@@ -40,6 +40,7 @@ export function preparePlayableLookup(db: Db): (id: number) => PlayableTrack | n
       rgTrackGain: tracks.rgTrackGain,
       rgTrackPeak: tracks.rgTrackPeak,
       r128TrackGain: tracks.r128TrackGain,
+      fingerprint: tracks.fingerprint,
     })
     .from(tracks)
     .innerJoin(musicFolders, eq(musicFolders.id, tracks.folderId))
@@ -48,8 +49,11 @@ export function preparePlayableLookup(db: Db): (id: number) => PlayableTrack | n
   return (id) => {
     const row = statement.get({ id })
     if (!row) return null
-    const gain =
-      row.rgTrackGain ?? (row.r128TrackGain === null ? null : row.r128TrackGain + R128_TO_REPLAYGAIN_DB)
+    const replayGain = replayGainOf({
+      rgGain: row.rgTrackGain,
+      rgPeak: row.rgTrackPeak,
+      r128Gain: row.r128TrackGain,
+    })
     return {
       id: row.id,
       path: join(row.root, row.dir, row.name),
@@ -58,7 +62,8 @@ export function preparePlayableLookup(db: Db): (id: number) => PlayableTrack | n
       codec: row.codec ?? undefined,
       lossless: row.lossless ?? undefined,
       sampleRate: row.sampleRate ?? undefined,
-      replayGain: gain === null ? undefined : { gainDb: gain, peak: row.rgTrackPeak ?? undefined },
+      replayGain,
+      contentId: row.fingerprint,
     }
   }
 }

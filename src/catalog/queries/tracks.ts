@@ -1,7 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { DEFAULT_GAIN, type GainOptions } from '../../audio/index.ts'
 import { notFound } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { fold } from '../normalize.ts'
+import { LOUDNESS_COLUMNS, LOUDNESS_JOIN, type LoudnessInfo, trackLoudness } from './loudness.ts'
 import {
   after,
   decodeCursor,
@@ -40,6 +42,8 @@ export interface TrackSummary {
   bitrate: number | null
   coverId: string | null
   createdAt: string
+  /** The gain to the configured loudness target and where it comes from. */
+  loudness: LoudnessInfo
 }
 
 export interface TrackDetail extends TrackSummary {
@@ -85,7 +89,9 @@ export interface TrackDetail extends TrackSummary {
 
 type Row = Record<string, unknown> & { id: number; sort_key: string; created_at: number }
 
-const COLUMNS = sql`t.*, al.name AS album_name, coalesce(t.cover_id, al.cover_id) AS effective_cover`
+const COLUMNS = sql`t.*, al.name AS album_name, coalesce(t.cover_id, al.cover_id) AS effective_cover,
+  ${LOUDNESS_COLUMNS}`
+const FROM = sql`tracks t JOIN albums al ON al.id = t.album_id ${LOUDNESS_JOIN}`
 
 const visible = (folderIds: readonly number[] | undefined) =>
   sql`t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, folderIds)}`
@@ -101,7 +107,7 @@ const SORTS: Record<TrackSort, SortKey<Row>[]> = {
   ],
 }
 
-function summary(r: Row): TrackSummary {
+function summary(r: Row, gain: GainOptions): TrackSummary {
   return {
     id: r.id,
     title: r.title as string,
@@ -117,10 +123,11 @@ function summary(r: Row): TrackSummary {
     bitrate: r.bitrate as number | null,
     coverId: r.effective_cover as string | null,
     createdAt: iso(r.created_at) as string,
+    loudness: trackLoudness(r, gain),
   }
 }
 
-export function listTracks(db: Db, q: TrackQuery = {}): Page<TrackSummary> {
+export function listTracks(db: Db, q: TrackQuery = {}, gain = DEFAULT_GAIN): Page<TrackSummary> {
   const sort = q.sort ?? 'name'
   const keys = SORTS[sort]
   const limit = limitOf(q.limit)
@@ -132,28 +139,35 @@ export function listTracks(db: Db, q: TrackQuery = {}): Page<TrackSummary> {
   if (q.genre !== undefined)
     filters.push(sql`t.id IN (SELECT tg.track_id FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
       WHERE g.norm_name = ${fold(q.genre)})`)
-  const rows =
-    db.all<Row>(sql`SELECT * FROM (SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+  const rows = db.all<Row>(sql`SELECT * FROM (SELECT ${COLUMNS} FROM ${FROM}
     WHERE ${sql.join(filters, sql` AND `)}) WHERE ${after(keys, cursor)} ORDER BY ${orderBy(keys)} LIMIT ${limit + 1}`)
-  return toPage(`tracks:${sort}`, rows, limit, keys, summary)
+  return toPage(`tracks:${sort}`, rows, limit, keys, (r) => summary(r, gain))
 }
 
-export function listTracksOfAlbum(db: Db, albumId: number, folderIds?: readonly number[]): TrackSummary[] {
+export function listTracksOfAlbum(
+  db: Db,
+  albumId: number,
+  folderIds?: readonly number[],
+  gain = DEFAULT_GAIN,
+): TrackSummary[] {
   return db
-    .all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+    .all<Row>(sql`SELECT ${COLUMNS} FROM ${FROM}
       WHERE t.album_id = ${albumId} AND ${visible(folderIds)}
       ORDER BY coalesce(t.disc_no, 1), coalesce(t.track_no, 0), t.sort_key, t.id`)
-    .map(summary)
+    .map((r) => summary(r, gain))
 }
 
-export function getTrack(db: Db, id: number, folderIds?: readonly number[]): TrackDetail {
-  const r = db.all<Row>(
-    sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id WHERE t.id = ${id} AND ${visible(folderIds)}`,
-  )[0]
+export function getTrack(
+  db: Db,
+  id: number,
+  folderIds?: readonly number[],
+  gain = DEFAULT_GAIN,
+): TrackDetail {
+  const r = db.all<Row>(sql`SELECT ${COLUMNS} FROM ${FROM} WHERE t.id = ${id} AND ${visible(folderIds)}`)[0]
   if (!r) throw notFound(`track ${id}`)
   const v = <T>(k: string) => r[k] as T
   return {
-    ...summary(r),
+    ...summary(r, gain),
     folderId: v('folder_id'),
     path: v<string>('dir') === '' ? v('name') : `${v('dir')}/${v('name')}`,
     size: v('size'),
@@ -216,15 +230,16 @@ export function trackSummariesByIds(
   db: Db,
   ids: readonly number[],
   folderIds?: readonly number[],
+  gain = DEFAULT_GAIN,
 ): Map<number, TrackSummary> {
   const out = new Map<number, TrackSummary>()
   for (const chunk of chunks([...new Set(ids)])) {
-    const rows = db.all<Row>(sql`SELECT ${COLUMNS} FROM tracks t JOIN albums al ON al.id = t.album_id
+    const rows = db.all<Row>(sql`SELECT ${COLUMNS} FROM ${FROM}
       WHERE t.id IN (${sql.join(
         chunk.map((id) => sql`${id}`),
         sql`, `,
       )}) AND ${visible(folderIds)}`)
-    for (const r of rows) out.set(r.id, summary(r))
+    for (const r of rows) out.set(r.id, summary(r, gain))
   }
   return out
 }

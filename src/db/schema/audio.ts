@@ -23,6 +23,12 @@ export const audioJobs = sqliteTable(
       .notNull()
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * The process that queued or runs the job ("pid.instance"). A running row belongs to its live
+     * owner; a pending one to whichever process claims it first, so a server and `tonearm
+     * transcode` share the work instead of doing it twice; a dead owner's rows are adopted.
+     */
+    owner: text('owner'),
     error: text('error'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -35,13 +41,23 @@ export const audioJobs = sqliteTable(
 )
 
 /** EBU R128 measurements per source file version (fingerprint), written by loudness jobs. */
-export const audioLoudness = sqliteTable('audio_loudness', {
-  fingerprint: text('fingerprint').primaryKey(),
-  sourceId: text('source_id').notNull(),
-  integratedLufs: real('integrated_lufs').notNull(),
-  rangeLu: real('range_lu').notNull(),
-  truePeakDbtp: real('true_peak_dbtp').notNull(),
-  measuredAt: integer('measured_at', { mode: 'timestamp_ms' })
-    .notNull()
-    .default(sql`(unixepoch('subsec') * 1000)`),
-})
+export const audioLoudness = sqliteTable(
+  'audio_loudness',
+  {
+    fingerprint: text('fingerprint').primaryKey(),
+    sourceId: text('source_id').notNull(),
+    /**
+     * The catalog's hash of the audio payload (tracks.fingerprint), when the source came from the
+     * catalog: loudness depends on the audio alone, so a retagged or moved file keeps its
+     * measurement, and browse queries join on it.
+     */
+    contentId: text('content_id'),
+    integratedLufs: real('integrated_lufs').notNull(),
+    rangeLu: real('range_lu').notNull(),
+    truePeakDbtp: real('true_peak_dbtp').notNull(),
+    measuredAt: integer('measured_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index('audio_loudness_content').on(t.contentId)],
+)
