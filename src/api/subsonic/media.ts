@@ -107,10 +107,13 @@ function coverIdOf({ params, principal, deps }: Call): string {
   else if (id.kind === 'song') cover = deps.catalog.listSongs({ ids: [id.id], folderIds })[0]?.coverId
   else if (id.kind === 'album') cover = deps.catalog.listAlbumsAt({ ids: [id.id], folderIds })[0]?.coverId
   else if (id.kind === 'artist') {
-    const albums = deps.catalog
-      .listAlbumsAt({ folderIds, limit: 500 })
-      .filter((a) => a.albumArtistId === id.id)
-    cover = albums.find((a) => a.coverId)?.coverId
+    // An artist has no picture of its own here: the cover of its first album stands for it.
+    try {
+      const artist = deps.catalog.getArtist(id.id, folderIds)
+      cover = [...artist.albums, ...artist.appearsOn].find((a) => a.coverId)?.coverId
+    } catch {
+      cover = undefined
+    }
   } else if (id.kind === 'directory' && folderIds.includes(id.folderId)) {
     const songs = deps.catalog.listSongs({ dir: { folderId: id.folderId, dir: id.dir }, folderIds, limit: 1 })
     cover = songs[0]?.coverId
