@@ -24,8 +24,11 @@ const TYPES: Record<string, string> = {
   ico: 'image/x-icon',
   woff2: 'font/woff2',
   json: 'application/json',
+  webmanifest: 'application/manifest+json',
 }
-const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/
+const COMPRESSIBLE = /^(text\/|application\/(manifest\+)?json|image\/svg)/
+/** Files the browser asks for by a fixed name; every other output name carries a content hash. */
+const FIXED_NAMES = new Set(['/index.html', '/sw.js', '/manifest.webmanifest', '/icon.svg'])
 
 // Where the bundler put each file differs per build (see src/audio/engine/assets.ts): an absolute
 // path from source or inside a compiled binary, a path relative to this bundle under Node.
@@ -46,7 +49,7 @@ export async function loadWebAssets(): Promise<Map<string, WebAsset>> {
         COMPRESSIBLE.test(type) && body.length > 512 ? new Uint8Array(gzipSync(body, { level: 9 })) : null,
       type,
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
-      immutable: urlPath !== '/index.html',
+      immutable: !FIXED_NAMES.has(urlPath),
     })
   }
   return assets

@@ -11,6 +11,7 @@ import {
 import { FileTokenizer, ParseTimeoutError } from './file-tokenizer.ts'
 import { fingerprintOf, type ReadAt } from './fingerprint.ts'
 import { contentId } from './hash.ts'
+import type { MetadataParser } from './metadata-parser.ts'
 import { embeddedLyrics, toTrackTags } from './tags.ts'
 import {
   absolutePath,
@@ -33,10 +34,11 @@ export async function parseWithTimeout<T = undefined>(
   options: IOptions,
   timeoutMs: number,
   alsoWithFd?: (read: ReadAt, size: number) => T,
+  parser?: MetadataParser,
 ): Promise<{ meta: IAudioMetadata; extra: T | undefined }> {
   const tokenizer = new FileTokenizer(path, performance.now() + timeoutMs, timeoutMs)
   try {
-    const meta = await parseFromTokenizer(tokenizer, options)
+    const meta = await (parser ? parser.parse(tokenizer, options) : parseFromTokenizer(tokenizer, options))
     const read: ReadAt = (target, position, length) => tokenizer.read(target, position, length)
     return { meta, extra: alsoWithFd?.(read, tokenizer.fileInfo.size) }
   } finally {
@@ -92,7 +94,11 @@ async function lrcBeside(file: FileRef): Promise<Lyric[]> {
   }
 }
 
-export async function readTrackFile(file: FileRef, options: ScanOptions): Promise<ReadOutcome> {
+export async function readTrackFile(
+  file: FileRef,
+  options: ScanOptions,
+  parser?: MetadataParser,
+): Promise<ReadOutcome> {
   if (file.size === 0) return { kind: 'problem', file, reason: 'empty', message: 'zero-byte file' }
   const path = absolutePath(file)
   try {
@@ -101,11 +107,12 @@ export async function readTrackFile(file: FileRef, options: ScanOptions): Promis
       { duration: false },
       options.parseTimeoutMs,
       fingerprintOf,
+      parser,
     )
     // Counting frames is only worth it when the headers gave no duration (MP3 without a Xing
     // header, raw AAC): measured, that is a few files in a thousand.
     if (meta.format.duration === undefined && meta.format.hasAudio !== false)
-      ({ meta } = await parseWithTimeout(path, { duration: true }, options.parseTimeoutMs))
+      ({ meta } = await parseWithTimeout(path, { duration: true }, options.parseTimeoutMs, undefined, parser))
     const wrong = audioProblem(meta, file.size)
     if (wrong) return { kind: 'problem', file, ...wrong }
     const picture = selectCover(meta.common.picture)

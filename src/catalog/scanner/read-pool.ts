@@ -41,6 +41,8 @@ interface Slot {
 }
 
 export interface ReadPool {
+  /** Starts the workers now, so they load their code while the library is being counted. */
+  warm(): void
   read(file: FileRef): Promise<ReadOutcome>
   /** How many reads to keep queued so no worker idles. */
   capacity: number
@@ -136,6 +138,9 @@ export function createReadPool(options: ScanOptions): ReadPool {
 
   return {
     capacity: options.workers * PER_WORKER * 2,
+    warm() {
+      while (!closed && slots.size < options.workers) spawn()
+    },
     read(file) {
       if (closed) return Promise.reject(new Error('read pool is closed'))
       const outcome = new Promise<ReadOutcome>((resolve, reject) =>

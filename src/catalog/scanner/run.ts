@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises'
 import { eq } from 'drizzle-orm'
-import { scans } from '../../db/schema/index.ts'
+import { scans, tracks } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import type { MusicFolder } from '../folders.ts'
 import { type DirListing, type WalkContext, type WalkTarget, walk } from './phase-1-walk.ts'
@@ -133,6 +133,12 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
     }
     const reachable = targets.filter((t) => !(t.dir === '' && unreachable.includes(t.root)))
 
+    const reader = createReadPool(options)
+    pool = reader
+    // A first or full scan reads nearly every file: the workers boot while the walk counts. A
+    // rescan may read nothing, and then starting them would be wasted.
+    const empty = db.select({ id: tracks.id }).from(tracks).limit(1).get() === undefined
+    if (reachable.length > 0 && (request.full || empty)) reader.warm()
     progress(true)
     for (const t of reachable) {
       const ctx: WalkContext = { allowedRoots, visited: new Set() }
@@ -148,8 +154,6 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
     const visited = new Set<string>()
     const walkCtx: WalkContext = { allowedRoots, visited: new Set() }
     const inFlight = new Set<Promise<void>>()
-    const reader = createReadPool(options)
-    pool = reader
     let failure: unknown
     let batch: ReadOutcome[] = []
     let lastFlush = Date.now()

@@ -1,0 +1,341 @@
+import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
+import { existsSync } from 'node:fs'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import {
+  activeAudio,
+  CHROMIUM,
+  launchBrowser,
+  newPlayerContext,
+  openAlbum,
+  screenshot,
+  signIn,
+  startPlayerServer,
+  waitForTime,
+} from './helpers/browser.ts'
+import { type Running, removeDir } from './helpers/server.ts'
+
+// The web player as a listener uses it, in Debian's Chromium against the real server: sign in,
+// browse, play an album through hls.js, seek, skip, change quality, reload and resume, and pin an
+// album to play it with the server stopped. Screenshots of the main views (desktop and phone) go
+// to artifacts/screenshots/. The tests run in order on one page, as one listening session.
+
+setDefaultTimeout(120_000)
+
+let server: Running
+let data: string
+let browser: Browser
+let context: BrowserContext
+let page: Page
+const problems: string[] = []
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`)
+  ;({ server, data } = await startPlayerServer())
+  browser = await launchBrowser()
+  context = await newPlayerContext(browser)
+  page = await context.newPage()
+  page.on('pageerror', (e) => problems.push(e.message))
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  if (data) removeDir(data)
+})
+
+const title = () => page.getByTestId('now-title').textContent()
+
+type Json = Record<string, unknown>
+async function loggedEvents(): Promise<Json[]> {
+  const text = await (await server.api('/api/events/stream?from=0&follow=false')).text()
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Json)
+}
+
+async function trackId(title: string): Promise<string> {
+  const { items } = (await (await server.api('/api/tracks?limit=100')).json()) as {
+    items: { id: number; title: string }[]
+  }
+  return String(items.find((t) => t.title === title)?.id)
+}
+
+describe('the web player in a browser', () => {
+  it('signs in and shows the library', async () => {
+    await signIn(page, server.url)
+    await page.getByRole('list', { name: 'Recently added albums' }).getByRole('link').first().waitFor()
+    await screenshot(page, 'home')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Artists' }).click()
+    await page.getByRole('link', { name: 'Café Aurora' }).waitFor()
+    await screenshot(page, 'artists')
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Albums', exact: true })
+      .click()
+    const covers = page.getByRole('list', { name: 'Albums' }).locator('img.cover')
+    await covers.first().waitFor()
+    expect(await covers.count()).toBe(4)
+    // Every cover loaded (an <img> that failed has no natural width).
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('img.cover')].every((i) => i.naturalWidth > 0),
+    )
+    await screenshot(page, 'albums')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Genres' }).click()
+    await page.getByRole('link', { name: /^Jazz/ }).click()
+    const jazz = page.getByRole('list', { name: 'Jazz albums' }).getByRole('listitem')
+    await jazz.first().waitFor()
+    expect(await jazz.count()).toBe(2)
+  })
+
+  it('searches with a typo and picks the suggestion', async () => {
+    const box = page.getByRole('combobox', { name: 'Search' })
+    await box.click()
+    await box.pressSequentially('lumeire du so', { delay: 30 })
+    const option = page.getByRole('option', { name: /Lumière du Soir · album/ })
+    await option.waitFor()
+    await screenshot(page, 'search')
+    await option.click()
+    await page.getByRole('heading', { name: 'Lumière du Soir', level: 1 }).waitFor()
+    expect(new URL(page.url()).pathname).toMatch(/^\/albums\/\d+$/)
+  })
+
+  it('plays an album: the audio advances, seeks, and skips to the next track', async () => {
+    await openAlbum(page, 'Lumière du Soir')
+    await page.getByRole('button', { name: 'Play', exact: false }).first().click()
+    await waitForTime(page, 0.5)
+    expect(await title()).toBe('Rue des Étoiles')
+    expect((await activeAudio(page))?.src).toStartWith('blob:') // MediaSource: hls.js is playing
+    // The lock screen and media keys see the track.
+    expect(await page.evaluate(() => navigator.mediaSession.metadata?.title)).toBe('Rue des Étoiles')
+    await screenshot(page, 'album')
+
+    // Seek by the slider, as a listener drags it.
+    await page.getByRole('slider', { name: 'Seek' }).evaluate((el: HTMLInputElement) => {
+      el.value = '4'
+      el.dispatchEvent(new Event('change', { bubbles: true }))
+    })
+    await waitForTime(page, 4)
+    expect((await activeAudio(page))?.time).toBeLessThan(5.5)
+
+    await page.getByRole('button', { name: 'Next', exact: true }).click()
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=now-title]')?.textContent === 'Crème Brûlée',
+    )
+    await page.waitForFunction(() => {
+      const a = document.querySelector<HTMLAudioElement>('audio[data-active]')
+      return !!a && !a.paused && a.currentTime > 0.5 && a.currentTime < 4
+    })
+    await page.getByRole('link', { name: 'Now playing' }).click()
+    await screenshot(page, 'now-playing')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click()
+    expect(await page.getByRole('list', { name: 'Queue' }).getByRole('listitem').count()).toBe(3)
+    await screenshot(page, 'queue')
+  })
+
+  it('plays on to the next track by itself, and reports what was heard', async () => {
+    // Crème Brûlée is 5 s long; the album's third track follows without a click.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=now-title]')?.textContent === 'Déjà Vu à Montréal',
+      null,
+      {
+        timeout: 20_000,
+      },
+    )
+    await waitForTime(page, 0.3)
+    const gaps = await page.evaluate(() => performance.getEntriesByName('tonearm:gap').map((m) => m.duration))
+    expect(gaps.length).toBeGreaterThanOrEqual(1)
+    process.stdout.write(
+      `\ngap at track changes (ended → playing): ${gaps.map((g) => g.toFixed(1)).join(', ')} ms\n`,
+    )
+
+    const creme = await trackId('Crème Brûlée')
+    let events: Json[] = []
+    for (let i = 0; i < 50; i++) {
+      events = await loggedEvents()
+      if (events.some((e) => e.type === 'play_ended' && e.trackId === creme)) break
+      await Bun.sleep(200)
+    }
+    const types = events.map((e) => e.type)
+    expect(types).toContain('play_started')
+    expect(types).toContain('seek')
+    expect(types).toContain('skip')
+    expect(types).toContain('play_ended')
+    const search = events.find((e) => e.type === 'search') as
+      | { query: string; chosen: { type: string } }
+      | undefined
+    expect(search?.query).toBe('lumeire du so')
+    expect(search?.chosen.type).toBe('album')
+    expect(events.every((e) => e.source === 'web')).toBe(true)
+    const ended = events.find((e) => e.type === 'play_ended' && e.trackId === creme) as
+      | { heardMs: number }
+      | undefined
+    // Crème Brûlée played through: about 5 s heard.
+    expect(ended?.heardMs).toBeGreaterThan(3500)
+    expect(ended?.heardMs).toBeLessThan(6500)
+  })
+
+  it('changes quality (a fixed rung, the original file, automatic) and loudness normalization', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+    await screenshot(page, 'settings')
+    await page.getByRole('radio', { name: 'Dark' }).check()
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+    expect(await background()).toBe('rgb(20, 20, 24)')
+    await screenshot(page, 'settings-dark')
+    await page.getByRole('radio', { name: 'Light' }).check()
+    expect(await background()).toBe('rgb(250, 250, 250)')
+    await page.getByRole('radio', { name: 'System' }).check()
+    const segment96 = page.waitForRequest((r) => /\/aac-96\/\d+\.m4s$/.test(r.url()))
+    await page.getByLabel('Streaming quality').selectOption('96')
+    await openAlbum(page, 'Polar Drift')
+    await page.getByRole('button', { name: 'Play', exact: false }).first().click()
+    await segment96
+    await waitForTime(page, 0.3)
+    expect(await title()).toBe('Midnight Sun')
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+    const original = page.waitForRequest((r) => /\/file\/original$/.test(r.url()))
+    await page.getByLabel('Streaming quality').selectOption('original')
+    await original
+    await page.waitForFunction(() => {
+      const a = document.querySelector<HTMLAudioElement>('audio[data-active]')
+      return !!a && a.currentSrc.includes('/file/original') && !a.paused
+    })
+    await page.getByLabel('Streaming quality').selectOption('auto')
+    await page.waitForFunction(() =>
+      document.querySelector<HTMLAudioElement>('audio[data-active]')?.currentSrc.startsWith('blob:'),
+    )
+
+    // Loudness: the server's gain to −14 LUFS (measured with the first cut, so it may still be 0 dB
+    // for this first play), shifted by the listener's target, applied by a Web Audio gain node.
+    const gain = () =>
+      page.evaluate(() =>
+        Number(document.querySelector<HTMLAudioElement>('audio[data-active]')?.dataset.gain),
+      )
+    const base = await gain()
+    expect(base).toBeGreaterThan(0.1)
+    await page.getByLabel('Target loudness').evaluate((el: HTMLInputElement) => {
+      el.value = '-10'
+      el.dispatchEvent(new Event('input', { bubbles: true }))
+    })
+    expect(await gain()).toBeCloseTo(base * 10 ** (4 / 20), 2)
+    await page.getByLabel('Normalize loudness').uncheck()
+    expect(await gain()).toBe(1)
+    await page.getByLabel('Normalize loudness').check()
+    await page.waitForFunction(() =>
+      document.querySelector<HTMLAudioElement>('audio[data-active]')?.currentSrc.startsWith('blob:'),
+    )
+    await waitForTime(page, 0.2)
+  })
+
+  it('resumes after a reload where it left off', async () => {
+    // Space pauses (focus on the page, not in a field).
+    await page.locator('main h1').click()
+    await page.keyboard.press(' ')
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-active]')?.paused)
+    const before = await activeAudio(page)
+    const track = await title()
+    expect(before?.paused).toBe(true)
+    await page.reload()
+    await page.getByTestId('now-title').waitFor()
+    expect(await title()).toBe(track)
+    await page.getByRole('button', { name: 'Play', exact: true }).click()
+    const after = await waitForTime(page, 0)
+    expect(Math.abs(after - (before?.time ?? 0))).toBeLessThan(1.5)
+  })
+
+  it('shows statistics and the admin page', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Statistics' }).click()
+    await page.getByTestId('listening-time').waitFor()
+    await screenshot(page, 'stats')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click()
+    await page.getByTestId('scan-state').waitFor()
+    await page.getByLabel('Token name').fill('browser test')
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const secret = await page.getByTestId('token-secret').textContent()
+    expect(secret).toStartWith('tnr_a_')
+    const me = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } })
+    expect(me.status).toBe(200)
+    await screenshot(page, 'admin')
+  })
+
+  it('makes a playlist from an album, reorders it and plays it', async () => {
+    await openAlbum(page, 'Lumière du Soir')
+    page.once('dialog', (d) => void d.accept('Evening'))
+    await page.getByLabel('Add Lumière du Soir to a playlist').selectOption('new')
+    await page.getByRole('heading', { name: 'Evening', level: 1 }).waitFor()
+    const rows = page.getByRole('list', { name: 'Playlist tracks' }).getByRole('listitem')
+    await rows.nth(2).waitFor()
+    await page.getByRole('button', { name: 'Move Déjà Vu à Montréal up' }).click()
+    await page.waitForFunction(() =>
+      document.querySelectorAll('[aria-label="Playlist tracks"] li')[1]?.textContent?.includes('Déjà Vu'),
+    )
+    await page.getByRole('button', { name: 'Remove Rue des Étoiles from the playlist' }).click()
+    await page.waitForFunction(
+      () => document.querySelectorAll('[aria-label="Playlist tracks"] li').length === 2,
+    )
+    await screenshot(page, 'playlist')
+    await page.getByRole('button', { name: 'Play', exact: false }).first().click()
+    await waitForTime(page, 0.3)
+    expect(await title()).toBe('Déjà Vu à Montréal')
+    const { items } = (await (await server.api('/api/playlists')).json()) as {
+      items: { name: string; entryCount: number }[]
+    }
+    expect(items.map((p) => [p.name, p.entryCount])).toEqual([['Evening', 2]])
+  })
+
+  it('pins an album offline and plays it with the server stopped', async () => {
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller)
+    await openAlbum(page, '夜明けの音')
+    await page.getByRole('button', { name: 'Make available offline' }).click()
+    await page.getByRole('button', { name: /Available offline/ }).waitFor({ timeout: 60_000 })
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Offline' }).click()
+    await page
+      .getByRole('list', { name: 'Albums available offline' })
+      .getByRole('link', { name: '夜明けの音' })
+      .waitFor()
+    expect(await page.getByTestId('storage').textContent()).toMatch(/^1 albums · \d+ KB of music stored/)
+    await screenshot(page, 'offline')
+
+    await server.stop()
+    await page.reload()
+    await page.getByRole('status').filter({ hasText: 'offline' }).first().waitFor()
+    await page
+      .getByRole('list', { name: 'Albums available offline' })
+      .getByRole('link', { name: '夜明けの音' })
+      .click()
+    await page.getByRole('heading', { name: '夜明けの音', level: 1 }).waitFor()
+    await page.getByRole('button', { name: 'Play', exact: false }).first().click()
+    await waitForTime(page, 1)
+    expect(await title()).toBe('朝霧 (Asagiri)')
+    // And on to the next pinned track, still with no server.
+    await page.getByRole('button', { name: 'Next', exact: true }).click()
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=now-title]')?.textContent !== '朝霧 (Asagiri)',
+    )
+    await waitForTime(page, 0.5)
+  })
+
+  it('removes a pinned album and gives its storage back', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Offline' }).click()
+    await page.getByRole('button', { name: 'Remove 夜明けの音 from this device' }).click()
+    await page.getByText('Open an album and choose').waitFor()
+    const kept = await page.evaluate(async () => (await (await caches.open('tonearm-offline')).keys()).length)
+    expect(kept).toBe(0)
+  })
+
+  it('signs out and leaves nothing of the listener behind', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    const left = await page.evaluate(() => ({
+      queue: JSON.parse(localStorage.getItem('tonearm.queue') ?? '{}').tracks?.length,
+      pinned: localStorage.getItem('tonearm.pinned'),
+      user: localStorage.getItem('tonearm.user'),
+      playing: [...document.querySelectorAll('audio')].some((a) => !a.paused),
+    }))
+    expect(left).toEqual({ queue: 0, pinned: '{}', user: 'null', playing: false })
+    expect(problems).toEqual([])
+  })
+})
