@@ -83,17 +83,18 @@ const SPEC_EXTRA: Record<string, string[]> = {
   playlist: ['entry'],
   starred: ['artist', 'album', 'song'],
   starred2: ['artist', 'album', 'song'],
+  share: ['entry'],
   searchResult3: ['artist', 'album', 'song'],
 }
 
 let f: Awaited<ReturnType<typeof subsonicFixture>>
 let annaId: number
-const annaPrincipal = () => ({
-  userId: annaId,
-  role: 'admin' as const,
-  scopes: ['read' as const, 'write' as const, 'admin' as const],
-  folderIds: f.listFolders().map((x) => x.id),
-})
+/** Anna as the domains see her, for setting up what a case consumes. */
+const annaPrincipal = () => {
+  const p = f.accounts.auth.signedUrlPrincipal(annaId)
+  if (!p) throw new Error('anna is gone')
+  return { ...p, scopes: ['read' as const, 'write' as const, 'admin' as const] }
+}
 let admin: Record<string, string>
 let apiKey: string
 const ids: Record<string, string> = {}
@@ -164,12 +165,16 @@ function rankIds() {
 }
 
 function normalize(text: string): string {
-  return text
-    .replace(/\b(tr|al|ar)-\d+\b/g, (id) => stableIds.get(id) ?? id)
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '2000-01-01T00:00:00.000Z')
-    .replace(/("lastModified":|lastModified=")\d+/g, '$10')
-    .replace(/("minutesAgo":|minutesAgo=")\d+/g, '$10')
-    .replace(/("positionMs":|positionMs=")\d+/g, '$10')
+  return (
+    text
+      .replace(/\b(tr|al|ar)-\d+\b/g, (id) => stableIds.get(id) ?? id)
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '2000-01-01T00:00:00.000Z')
+      .replace(/("lastModified":|lastModified=")\d+/g, '$10')
+      .replace(/("minutesAgo":|minutesAgo=")\d+/g, '$10')
+      .replace(/("positionMs":|positionMs=")\d+/g, '$10')
+      // Share ids are random (they are the link's secret).
+      .replace(/(share\/|"id":\s*"|id=")[A-Za-z0-9_-]{22}(?=["/])/g, '$1SHARE-ID')
+  )
 }
 
 interface Case {
@@ -404,6 +409,31 @@ const CASES: Case[] = [
       f.library.saveBookmark(annaPrincipal(), Number(ids.song2?.slice(3)), { positionMs: 500 })
       return { id: ids.song2 as string }
     },
+    fresh: true,
+  },
+  {
+    name: 'createShare',
+    endpoint: 'createShare',
+    params: () => ({
+      id: [ids.album as string],
+      description: 'for mum',
+      expires: String(Date.UTC(2031, 0, 1)),
+    }),
+  },
+  { name: 'getShares', endpoint: 'getShares' },
+  {
+    name: 'updateShare',
+    endpoint: 'updateShare',
+    params: () => ({ id: f.shares.list(annaPrincipal())[0]?.id as string, description: 'for dad' }),
+  },
+  {
+    name: 'deleteShare',
+    endpoint: 'deleteShare',
+    params: () => ({
+      id: f.shares.create(annaPrincipal(), {
+        items: [{ kind: 'track', id: Number(ids.song?.slice(3)) }],
+      }).id,
+    }),
     fresh: true,
   },
   { name: 'deleteBookmark-none', endpoint: 'deleteBookmark', params: () => ({ id: 'tr-999999' }) },

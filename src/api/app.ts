@@ -11,6 +11,7 @@ import type { Library } from '../library/index.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { Playlists } from '../playlists/index.ts'
 import type { Search } from '../search/index.ts'
+import type { Shares } from '../shares/index.ts'
 import type { Streaming } from '../stream/index.ts'
 import type { WebAsset } from '../webapp/index.ts'
 import { clientInfo } from './client.ts'
@@ -19,6 +20,7 @@ import type { OpenApiDocument } from './docs/render.ts'
 import { authenticate } from './guard.ts'
 import { type Metrics, measure } from './metrics.ts'
 import { setupPage } from './pages/setup-page.ts'
+import { sharePage } from './pages/share-page.ts'
 import { errorToResponse, problem } from './problem.ts'
 import { auditRoutes } from './rest/audit.ts'
 import { authRoutes } from './rest/auth.ts'
@@ -67,6 +69,7 @@ import { validationHook } from './rest/router.ts'
 import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
 import { searchRoutes } from './rest/search.ts'
+import { shareRoutes } from './rest/shares.ts'
 import { statsRoutes } from './rest/stats.ts'
 import { subsonicRoutes } from './subsonic/index.ts'
 
@@ -95,6 +98,8 @@ export interface AppDeps {
   /** Playlists, and stars, ratings and bookmarks; absent in apps built for other tests. */
   playlists?: Playlists
   library?: Library
+  /** Public share links: their REST routes, the media route and the /share/<id> page. */
+  shares?: Shares
 }
 
 export function createApp(deps: AppDeps) {
@@ -193,6 +198,7 @@ export function createApp(deps: AppDeps) {
         search: deps.search,
         playlists: deps.playlists,
         library: deps.library,
+        shares: deps.shares,
       }),
     )
   }
@@ -204,6 +210,10 @@ export function createApp(deps: AppDeps) {
   if (deps.streaming) app.route('/api', playRoutes(deps.streaming))
   if (deps.playlists) app.route('/api', playlistRoutes(deps.playlists))
   if (deps.library) app.route('/api', libraryRoutes(deps.library))
+  if (deps.shares) {
+    app.route('/api', shareRoutes(deps.shares))
+    app.route('/', sharePage(deps.shares))
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -37,6 +37,9 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/media/{token}/tracks/{id}/master.m3u8',
   'GET /api/media/{token}/tracks/{id}/hls/{version}/{rung}/{file}',
   'GET /api/media/{token}/tracks/{id}/file/{format}',
+  // A share's media source: the unguessable share id is the credential; the route signs media
+  // URLs for the share's owner only while the share is active (src/shares).
+  'GET /api/shares/{id}/tracks/{trackId}',
 ])
 /** Public only while no user exists; afterwards it needs a principal like everything else. */
 export const SETUP_ROUTE = 'POST /api/setup'

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createCatalog, listMusicFolders } from '../catalog/index.ts'
+import { createPlaylists } from '../playlists/index.ts'
+import { createShares } from '../shares/index.ts'
 import { createStreaming, loadMediaKeys } from '../stream/index.ts'
 import { PUBLIC_ROUTES, SETUP_ROUTE } from './guard.ts'
 import { type TestApp, testApp } from './testing.ts'
@@ -7,15 +10,30 @@ let t: TestApp
 let doc: { paths: Record<string, Record<string, { security?: unknown[] }>>; security: unknown[] }
 beforeAll(async () => {
   // With the optional domains mounted, so every route the guard names is in the document.
-  t = await testApp({}, (f) => ({
-    streaming: createStreaming({
+  t = await testApp({}, (f) => {
+    const streaming = createStreaming({
       audio: () => undefined,
       resolveTrack: () => null,
       access: (id) => f.accounts.auth.signedUrlPrincipal(id),
       keys: loadMediaKeys(f.dir, { graceMs: 0 }),
       version: 'test',
-    }),
-  }))
+    })
+    // Shares bring a public route of their own, wired as the server wires them.
+    const catalog = createCatalog({
+      db: f.sqlite.db,
+      dataDir: f.dir,
+      folders: () => listMusicFolders(f.sqlite.db),
+    })
+    const shares = createShares({
+      db: f.sqlite.db,
+      trackSummaries: catalog.trackSummaries,
+      album: catalog.getAlbum,
+      playlist: createPlaylists({ db: f.sqlite.db, trackSummaries: catalog.trackSummaries }).get,
+      rightsOf: (id) => f.accounts.auth.signedUrlPrincipal(id),
+      play: streaming.play,
+    })
+    return { streaming, shares }
+  })
   doc = (await (await t.call('GET', '/api/openapi.json')).json()) as typeof doc
 })
 afterAll(() => t.close())

@@ -59,6 +59,7 @@ export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
 export { MAX_SONGS, type Song, type SongLyrics, type SongOrder, type SongQuery } from './queries/songs.ts'
 export {
+  idSet,
   TRACK_SORTS,
   type TrackDetail,
   type TrackQuery,
@@ -112,7 +113,7 @@ export function createCatalog(deps: CatalogDeps) {
       getDirectory(db, folderId, dir, folderIds),
     /** Lyrics of the first visible track with this title (and artist, when given). */
     findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
-    /** Summaries of the visible ones among many ids, in one query per 500 (playlists, stars, shares). */
+    /** Summaries of the visible ones among many ids, in one query (playlists, stars, shares). */
     trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
       trackSummariesByIds(db, ids, folderIds, deps.gain),
     albumSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>

@@ -18,6 +18,8 @@ import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { createLibrary, type Library } from '../library/index.ts'
 import { createPlaylists, type Playlists } from '../playlists/index.ts'
+import { createShares, type Shares } from '../shares/index.ts'
+import type { Streaming } from '../stream/index.ts'
 
 // The engine gets one worker more than the queue's background concurrency: the express slot that
 // lets a user waiting on play start at once while background ladders keep the other workers busy.
@@ -156,5 +158,21 @@ export function openLibrary(sqlite: Sqlite, catalog: Catalog): Library {
       albums: catalog.albumSummaries,
       artists: catalog.artistSummaries,
     },
+  })
+}
+
+// Shares resolve their items with the owner's current rights and play them with media URLs the
+// streaming domain signs for the owner.
+export function openShares(
+  sqlite: Sqlite,
+  deps: { catalog: Catalog; playlists: Playlists; accounts: Accounts; streaming: Streaming },
+): Shares {
+  return createShares({
+    db: sqlite.db,
+    trackSummaries: deps.catalog.trackSummaries,
+    album: deps.catalog.getAlbum,
+    playlist: deps.playlists.get,
+    rightsOf: (userId) => deps.accounts.auth.signedUrlPrincipal(userId),
+    play: deps.streaming.play,
   })
 }

@@ -37,6 +37,7 @@ import {
   openCatalog,
   openLibrary,
   openPlaylists,
+  openShares,
   publishCatalogChanges,
   startLibraryWork,
 } from './parts.ts'
@@ -100,6 +101,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     access: (userId) => accounts.auth.signedUrlPrincipal(userId),
     version: VERSION,
   })
+  const playlists = openPlaylists(sqlite, catalog, hub)
   const app = createApp({
     version: VERSION,
     logger,
@@ -114,8 +116,9 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     devices,
     streaming,
     search,
-    playlists: openPlaylists(sqlite, catalog, hub),
+    playlists,
     library: openLibrary(sqlite, catalog),
+    shares: openShares(sqlite, { catalog, playlists, accounts, streaming }),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>
   try {

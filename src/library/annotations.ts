@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { idSet } from '../catalog/index.ts'
 import { invalid } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
 import type { Annotation, ItemKind, ItemRef, Summaries, Viewer } from './types.ts'
@@ -30,12 +31,6 @@ const TABLES: Record<ItemKind, { table: SQL; column: SQL; conflict: SQL; empty: 
   },
 }
 
-const idList = (ids: readonly number[]) =>
-  sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  )
-
 export function annotationCalls(db: Db, summaries: Summaries, now: () => number) {
   const lookups: Record<ItemKind, (ids: readonly number[], f: readonly number[]) => Map<number, unknown>> = {
     track: summaries.tracks,
@@ -61,7 +56,7 @@ export function annotationCalls(db: Db, summaries: Summaries, now: () => number)
   function prune(kind: ItemKind, userId: number, ids: readonly number[]) {
     const t = TABLES[kind]
     db.run(
-      sql`DELETE FROM ${t.table} WHERE user_id = ${userId} AND ${t.column} IN (${idList(ids)}) AND ${t.empty}`,
+      sql`DELETE FROM ${t.table} WHERE user_id = ${userId} AND ${t.column} IN ${idSet(ids)} AND ${t.empty}`,
     )
   }
 
@@ -80,7 +75,7 @@ export function annotationCalls(db: Db, summaries: Summaries, now: () => number)
               ON CONFLICT ${t.conflict} DO UPDATE SET starred_at = coalesce(starred_at, excluded.starred_at)`)
         } else {
           db.run(
-            sql`UPDATE ${t.table} SET starred_at = NULL WHERE user_id = ${viewer.userId} AND ${t.column} IN (${idList(ids)})`,
+            sql`UPDATE ${t.table} SET starred_at = NULL WHERE user_id = ${viewer.userId} AND ${t.column} IN ${idSet(ids)}`,
           )
           prune(kind, viewer.userId, ids)
         }
@@ -114,25 +109,23 @@ export function annotationCalls(db: Db, summaries: Summaries, now: () => number)
     },
 
     /**
-     * The viewer's star and rating of each of `ids`, in one query per 500 ids: what a list page
+     * The viewer's star and rating of each of `ids`, in one query: what a list page
      * attaches to its summaries. Ids without either are absent from the map.
      */
     annotations(userId: number, kind: ItemKind, ids: readonly number[]): Map<number, Annotation> {
       const out = new Map<number, Annotation>()
       const t = TABLES[kind]
-      const unique = [...new Set(ids)]
-      for (let i = 0; i < unique.length; i += 500) {
-        const rows = db.all<{ id: number; starred_at: number | null; rating: number | null }>(
-          sql`SELECT ${t.column} AS id, starred_at, rating FROM ${t.table}
-            WHERE user_id = ${userId} AND ${t.column} IN (${idList(unique.slice(i, i + 500))})`,
-        )
-        for (const r of rows) {
-          if (r.starred_at === null && r.rating === null) continue
-          out.set(r.id, {
-            starred: r.starred_at === null ? null : new Date(r.starred_at).toISOString(),
-            userRating: r.rating,
-          })
-        }
+      if (ids.length === 0) return out
+      const rows = db.all<{ id: number; starred_at: number | null; rating: number | null }>(
+        sql`SELECT ${t.column} AS id, starred_at, rating FROM ${t.table}
+          WHERE user_id = ${userId} AND ${t.column} IN ${idSet(ids)}`,
+      )
+      for (const r of rows) {
+        if (r.starred_at === null && r.rating === null) continue
+        out.set(r.id, {
+          starred: r.starred_at === null ? null : new Date(r.starred_at).toISOString(),
+          userRating: r.rating,
+        })
       }
       return out
     },

@@ -1,21 +1,19 @@
 import { eq, sql } from 'drizzle-orm'
 import type { TrackSummary } from '../catalog/index.ts'
 import { playlists } from '../db/schema/index.ts'
-import { invalid } from '../lib/errors.ts'
+import { invalid, notFound } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
+import { entryCalls } from './entries.ts'
 import { exportPlaylist } from './export.ts'
-import { firstKeys, keysAfter, keysBefore } from './order.ts'
+import { keysBetween } from './order.ts'
 import {
   deleteEntries,
-  type EntryRow,
   editable,
-  entriesOf,
   insertEntries,
   listRows,
   mayEdit,
   type PlaylistRow,
   readable,
-  selectEntries,
 } from './store.ts'
 import {
   type EntrySelection,
@@ -83,8 +81,8 @@ export function createPlaylists(deps: PlaylistsDeps) {
     })
   }
 
-  function checkRoom(all: readonly EntryRow[], adding: number, removing = 0): void {
-    if (all.length - removing + adding > LIMITS.entries)
+  function checkRoom(total: number, adding: number): void {
+    if (total + adding > LIMITS.entries)
       throw invalid(`a playlist holds at most ${LIMITS.entries} entries`, { field: 'trackIds' })
   }
 
@@ -105,22 +103,35 @@ export function createPlaylists(deps: PlaylistsDeps) {
   const readableByAll = (id: number) =>
     db.all<{ public: number }>(sql`SELECT public FROM playlists WHERE id = ${id}`)[0]?.public === 1
 
-  /** Runs a change in one transaction, then tells subscribers and returns the playlist as the viewer sees it now. */
-  function change(viewer: Viewer, id: number, apply: (row: PlaylistRow, at: number) => void): PlaylistDetail {
+  /** The playlist's summary as the viewer sees it: one aggregate query, however long the playlist. */
+  function summary(viewer: Viewer, id: number): PlaylistSummary {
+    const r = listRows(db, viewer, undefined, id)[0]
+    if (!r) throw notFound(`playlist ${id}`)
+    return summaryOf(viewer, r, r.entries, r.duration)
+  }
+
+  // Runs a change in one transaction, then tells subscribers. Changes answer with the summary, not
+  // the entries: a Subsonic client never reads them back, and listing 10,000 entries costs more
+  // than the change (the REST layer asks for them).
+  function change(
+    viewer: Viewer,
+    id: number,
+    apply: (entries: ReturnType<typeof entryCalls>, at: number) => void,
+  ): PlaylistSummary {
     let row!: PlaylistRow
     db.transaction(() => {
       row = editable(db, viewer, id)
       const at = now()
-      apply(row, at)
+      apply(entryCalls(db, viewer, id), at)
       touch(id, at)
     })
     announce(row, 'updated', row.public === 1)
-    return get(viewer, id)
+    return summary(viewer, id)
   }
 
   function get(viewer: Viewer, id: number): PlaylistDetail {
     const row = readable(db, viewer, id)
-    const visible = entriesOf(db, viewer, id).filter((e) => e.visible)
+    const visible = entryCalls(db, viewer, id).visibleEntries()
     const tracks = deps.trackSummaries(
       visible.map((e) => e.trackId),
       viewer.folderIds,
@@ -136,15 +147,25 @@ export function createPlaylists(deps: PlaylistsDeps) {
     }
   }
 
-  /** Keys for `count` entries placed at `index` of the visible list (the end when undefined). */
-  function keysAt(all: readonly EntryRow[], index: number | undefined, count: number): string[] {
-    const visible = all.filter((e) => e.visible)
-    if (index !== undefined && (!Number.isInteger(index) || index < 0 || index > visible.length))
-      throw invalid(`index: must be from 0 to ${visible.length}`, { field: 'index' })
-    if (index === undefined || index === visible.length)
-      return keysAfter(all, all.at(-1)?.position ?? null, count)
-    const before = visible[index] as EntryRow
-    return keysBefore(all, before.position, count)
+  /**
+   * Keys for `count` entries placed at `index` of the list the viewer sees: right before the entry
+   * there (after any hidden ones before it), or after every entry for the end (or no index).
+   */
+  function keysAt(
+    entries: ReturnType<typeof entryCalls>,
+    index: number | undefined,
+    count: number,
+    field = 'index',
+  ): string[] {
+    if (index !== undefined) {
+      const anchor =
+        Number.isSafeInteger(index) && index >= 0 ? entries.atIndexes([index]).get(index) : undefined
+      if (anchor) return keysBetween(entries.keyBefore(anchor.position), anchor.position, count)
+      // No entry there: fine if it is the end of the list, else out of range.
+      const n = entries.visibleCount()
+      if (index !== n) throw invalid(`${field}: must be from 0 to ${n}`, { field })
+    }
+    return keysBetween(entries.lastKey(), null, count)
   }
 
   return {
@@ -153,9 +174,16 @@ export function createPlaylists(deps: PlaylistsDeps) {
       return listRows(db, viewer, opts.ownerId).map((r) => summaryOf(viewer, r, r.entries, r.duration))
     },
 
+    /** One playlist with its entries as the viewer sees them. */
     get,
 
-    create(viewer: Viewer, input: NewPlaylist): PlaylistDetail {
+    /** One playlist without its entries (counts and duration as the viewer sees them). */
+    summary(viewer: Viewer, id: number): PlaylistSummary {
+      readable(db, viewer, id)
+      return summary(viewer, id)
+    },
+
+    create(viewer: Viewer, input: NewPlaylist): PlaylistSummary {
       const name = checkText('name', input.name) as string
       const comment = checkText('comment', input.comment) ?? ''
       const trackIds = input.trackIds ?? []
@@ -176,70 +204,58 @@ export function createPlaylists(deps: PlaylistsDeps) {
           .returning({ id: playlists.id })
           .get()
         id = created.id
-        insertEntries(db, id, trackIds, firstKeys(trackIds.length), at)
+        insertEntries(db, id, trackIds, keysBetween(null, null, trackIds.length), at)
       })
-      const detail = get(viewer, id)
       deps.publish?.(
         { playlistId: id, change: 'created', ownerId: viewer.userId },
-        detail.public ? undefined : { userIds: [viewer.userId] },
+        input.public ? undefined : { userIds: [viewer.userId] },
       )
-      return detail
+      return summary(viewer, id)
     },
 
     /** Name, comment, public flag, and Subsonic's updatePlaylist (remove by index, then append) in one transaction. */
-    update(viewer: Viewer, id: number, patch: PlaylistPatch): PlaylistDetail {
+    update(viewer: Viewer, id: number, patch: PlaylistPatch): PlaylistSummary {
       const name = checkText('name', patch.name)
       const comment = checkText('comment', patch.comment)
       if (patch.addTrackIds) checkTracks(viewer, patch.addTrackIds, 'addTrackIds')
-      return change(viewer, id, (_row, at) => {
+      return change(viewer, id, (entries, at) => {
         const fields: Partial<typeof playlists.$inferInsert> = {}
         if (name !== undefined) fields.name = name
         if (comment !== undefined) fields.comment = comment
         if (patch.public !== undefined) fields.public = patch.public
         touch(id, at, fields)
-        const all = entriesOf(db, viewer, id)
-        const removed = patch.removeIndexes
-          ? selectEntries(
-              all.filter((e) => e.visible),
-              { indexes: patch.removeIndexes },
-            )
-          : []
+        if (patch.removeIndexes?.length) {
+          const removed = entries.select({ indexes: patch.removeIndexes })
+          deleteEntries(
+            db,
+            removed.map((e) => e.id),
+          )
+        }
         const adding = patch.addTrackIds ?? []
-        checkRoom(all, adding.length, removed.length)
-        deleteEntries(
-          db,
-          removed.map((e) => e.id),
-        )
         if (adding.length > 0) {
-          const gone = new Set(removed.map((e) => e.id))
-          const kept = all.filter((e) => !gone.has(e.id))
-          insertEntries(db, id, adding, keysAfter(kept, kept.at(-1)?.position ?? null, adding.length), at)
+          checkRoom(entries.total(), adding.length)
+          insertEntries(db, id, adding, keysBetween(entries.lastKey(), null, adding.length), at)
         }
       })
     },
 
     /** Inserts tracks at `index` of the list as the viewer sees it (the end when left out); duplicates are fine. */
-    addTracks(viewer: Viewer, id: number, trackIds: readonly number[], index?: number): PlaylistDetail {
+    addTracks(viewer: Viewer, id: number, trackIds: readonly number[], index?: number): PlaylistSummary {
       if (trackIds.length === 0) throw invalid('trackIds: name at least one track', { field: 'trackIds' })
       checkTracks(viewer, trackIds, 'trackIds')
-      return change(viewer, id, (_row, at) => {
-        const all = entriesOf(db, viewer, id)
-        checkRoom(all, trackIds.length)
-        insertEntries(db, id, trackIds, keysAt(all, index, trackIds.length), at)
+      return change(viewer, id, (entries, at) => {
+        checkRoom(entries.total(), trackIds.length)
+        insertEntries(db, id, trackIds, keysAt(entries, index, trackIds.length), at)
       })
     },
 
-    removeEntries(viewer: Viewer, id: number, selection: EntrySelection): PlaylistDetail {
+    removeEntries(viewer: Viewer, id: number, selection: EntrySelection): PlaylistSummary {
       if (!selection.entryIds?.length && !selection.indexes?.length)
         throw invalid('entryIds: name at least one entry (entryIds or indexes)', { field: 'entryIds' })
-      return change(viewer, id, () => {
-        const chosen = selectEntries(
-          entriesOf(db, viewer, id).filter((e) => e.visible),
-          selection,
-        )
+      return change(viewer, id, (entries) => {
         deleteEntries(
           db,
-          chosen.map((e) => e.id),
+          entries.select(selection).map((e) => e.id),
         )
       })
     },
@@ -248,33 +264,16 @@ export function createPlaylists(deps: PlaylistsDeps) {
      * Moves entries, in the order given, so that the first lands at `to` of the list without them.
      * Only the moved rows are written.
      */
-    moveEntries(viewer: Viewer, id: number, entryIds: readonly number[], to: number): PlaylistDetail {
+    moveEntries(viewer: Viewer, id: number, entryIds: readonly number[], to: number): PlaylistSummary {
       if (entryIds.length === 0) throw invalid('entryIds: name at least one entry', { field: 'entryIds' })
       if (new Set(entryIds).size !== entryIds.length)
         throw invalid('entryIds: an entry may be named only once', { field: 'entryIds' })
-      return change(viewer, id, () => {
-        const all = entriesOf(db, viewer, id)
-        const moved = selectEntries(
-          all.filter((e) => e.visible),
-          { entryIds },
-        )
-        const movedIds = new Set(entryIds)
-        const rest = all.filter((e) => !movedIds.has(e.id))
-        const restVisible = rest.filter((e) => e.visible)
-        if (!Number.isInteger(to) || to < 0 || to > restVisible.length)
-          throw invalid(`to: must be from 0 to ${restVisible.length}`, { field: 'to' })
-        const anchor = restVisible[to]
-        const keys =
-          anchor === undefined
-            ? keysAfter(rest, (restVisible.at(-1) ?? rest.at(-1))?.position ?? null, moved.length)
-            : keysBefore(rest, anchor.position, moved.length)
-        // Two steps, because a new key may equal the old key of another moved entry: park the
-        // moved rows on keys no generated key can take (`~` sorts after every base-62 digit).
-        const idList = sql.join(
-          moved.map((e) => sql`${e.id}`),
-          sql`, `,
-        )
-        db.run(sql`UPDATE playlist_entries SET position = '~' || id WHERE id IN (${idList})`)
+      return change(viewer, id, (entries) => {
+        const moved = entries.select({ entryIds })
+        // Parked first, so neither the count nor the neighbours below include the moved rows, and
+        // no new key can collide with the old key of another moved row.
+        entries.park(moved)
+        const keys = keysAt(entries, to, moved.length, 'to')
         moved.forEach((e, i) => {
           db.run(sql`UPDATE playlist_entries SET position = ${keys[i] as string} WHERE id = ${e.id}`)
         })
@@ -282,11 +281,11 @@ export function createPlaylists(deps: PlaylistsDeps) {
     },
 
     /** Replaces every entry (Subsonic's createPlaylist with a playlistId); kept hidden entries go too. */
-    replaceTracks(viewer: Viewer, id: number, trackIds: readonly number[]): PlaylistDetail {
+    replaceTracks(viewer: Viewer, id: number, trackIds: readonly number[]): PlaylistSummary {
       checkTracks(viewer, trackIds, 'trackIds')
-      return change(viewer, id, (_row, at) => {
+      return change(viewer, id, (_entries, at) => {
         db.run(sql`DELETE FROM playlist_entries WHERE playlist_id = ${id}`)
-        insertEntries(db, id, trackIds, firstKeys(trackIds.length), at)
+        insertEntries(db, id, trackIds, keysBetween(null, null, trackIds.length), at)
       })
     },
 

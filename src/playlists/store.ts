@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { isAdmin } from '../accounts/index.ts'
-import { inFolders } from '../catalog/index.ts'
+import { idSet, inFolders } from '../catalog/index.ts'
 import { playlistEntries } from '../db/schema/index.ts'
-import { forbidden, invalid, notFound } from '../lib/errors.ts'
+import { forbidden, notFound } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
 import type { Viewer } from './types.ts'
 
@@ -18,15 +18,6 @@ export interface PlaylistRow {
   public: number
   created_at: number
   changed_at: number
-}
-
-export interface EntryRow {
-  id: number
-  trackId: number
-  position: string
-  addedAt: number
-  /** The track is present and in a folder the viewer may see. */
-  visible: boolean
 }
 
 const PLAYLIST = sql`SELECT p.id, p.owner_id, u.username, p.name, p.comment, p.public, p.created_at, p.changed_at
@@ -49,14 +40,17 @@ export function editable(db: Db, viewer: Viewer, id: number): PlaylistRow {
   return row
 }
 
-export function listRows(db: Db, viewer: Viewer, ownerId: number | undefined) {
+/** Summaries with the viewer's entry counts and durations; `only` narrows to one playlist (unchecked: the caller checked). */
+export function listRows(db: Db, viewer: Viewer, ownerId: number | undefined, only?: number) {
   const mine = ownerId === undefined || ownerId === viewer.userId
   const filter =
-    ownerId === undefined
-      ? sql`(p.owner_id = ${viewer.userId} OR p.public = 1)`
-      : mine || isAdmin(viewer)
-        ? sql`p.owner_id = ${ownerId}`
-        : sql`p.owner_id = ${ownerId} AND p.public = 1`
+    only !== undefined
+      ? sql`p.id = ${only}`
+      : ownerId === undefined
+        ? sql`(p.owner_id = ${viewer.userId} OR p.public = 1)`
+        : mine || isAdmin(viewer)
+          ? sql`p.owner_id = ${ownerId}`
+          : sql`p.owner_id = ${ownerId} AND p.public = 1`
   return db.all<PlaylistRow & { entries: number; duration: number }>(sql`SELECT p.id, p.owner_id, u.username,
       p.name, p.comment, p.public, p.created_at, p.changed_at,
       count(t.id) AS entries, coalesce(sum(t.duration), 0) AS duration
@@ -65,24 +59,6 @@ export function listRows(db: Db, viewer: Viewer, ownerId: number | undefined) {
       LEFT JOIN tracks t ON t.id = e.track_id AND t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, viewer.folderIds)}
     WHERE ${filter}
     GROUP BY p.id ORDER BY p.owner_id <> ${viewer.userId}, lower(p.name), p.id`)
-}
-
-/** Every entry in order, hidden ones included: new order keys must fit between all of them. */
-export function entriesOf(db: Db, viewer: Viewer, playlistId: number): EntryRow[] {
-  return db
-    .all<{ id: number; track_id: number; position: string; added_at: number; visible: number }>(
-      sql`SELECT e.id, e.track_id, e.position, e.added_at,
-        (t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, viewer.folderIds)}) AS visible
-      FROM playlist_entries e JOIN tracks t ON t.id = e.track_id
-      WHERE e.playlist_id = ${playlistId} ORDER BY e.position`,
-    )
-    .map((r) => ({
-      id: r.id,
-      trackId: r.track_id,
-      position: r.position,
-      addedAt: r.added_at,
-      visible: r.visible === 1,
-    }))
 }
 
 export function insertEntries(
@@ -107,38 +83,5 @@ export function insertEntries(
 }
 
 export function deleteEntries(db: Db, ids: readonly number[]): void {
-  for (let i = 0; i < ids.length; i += 500)
-    db.run(
-      sql`DELETE FROM playlist_entries WHERE id IN (${sql.join(
-        ids.slice(i, i + 500).map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    )
-}
-
-/** The entries a selection names, checked: each must be one the viewer sees in this playlist. */
-export function selectEntries(
-  visible: readonly EntryRow[],
-  selection: { entryIds?: readonly number[]; indexes?: readonly number[] },
-): EntryRow[] {
-  const chosen = new Map<number, EntryRow>()
-  const byId = new Map(visible.map((e) => [e.id, e]))
-  selection.entryIds?.forEach((id, i) => {
-    const entry = byId.get(id)
-    if (!entry)
-      throw invalid(`entryIds[${i}]: ${id} is not an entry of this playlist`, { field: `entryIds[${i}]` })
-    chosen.set(id, entry)
-  })
-  selection.indexes?.forEach((index, i) => {
-    const entry = Number.isInteger(index) ? visible[index] : undefined
-    if (!entry)
-      throw invalid(
-        `indexes[${i}]: ${index} is not an index of this playlist (it has ${visible.length} entries)`,
-        {
-          field: `indexes[${i}]`,
-        },
-      )
-    chosen.set(entry.id, entry)
-  })
-  return [...chosen.values()]
+  if (ids.length > 0) db.run(sql`DELETE FROM playlist_entries WHERE id IN ${idSet(ids)}`)
 }

@@ -1,5 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Principal } from '../../accounts/index.ts'
 import type { Playlists } from '../../playlists/index.ts'
+import type { AppEnv } from '../context.ts'
 import { principalOf } from '../guard.ts'
 import {
   AddTracksSchema,
@@ -115,35 +118,61 @@ const exportRoute = createRoute({
 
 export function playlistRoutes(playlists: Playlists) {
   const id = (raw: { id: string }) => Number(raw.id)
+  /** A change, then the playlist as the caller now sees it. */
+  const changed = (c: Context<AppEnv>, playlistId: number, apply: (p: Principal) => unknown) => {
+    const p = principalOf(c)
+    apply(p)
+    return playlists.get(p, playlistId)
+  }
   return createRouter()
     .openapi(list, (c) =>
       c.json({ items: playlists.list(principalOf(c), { ownerId: c.req.valid('query').ownerId }) }, 200),
     )
-    .openapi(create, (c) => c.json(playlists.create(principalOf(c), c.req.valid('json')), 201))
+    .openapi(create, (c) => {
+      const p = principalOf(c)
+      return c.json(playlists.get(p, playlists.create(p, c.req.valid('json')).id), 201)
+    })
     .openapi(get, (c) => c.json(playlists.get(principalOf(c), id(c.req.valid('param'))), 200))
-    .openapi(update, (c) =>
-      c.json(playlists.update(principalOf(c), id(c.req.valid('param')), c.req.valid('json')), 200),
-    )
+    .openapi(update, (c) => {
+      const pid = id(c.req.valid('param'))
+      return c.json(
+        changed(c, pid, (p) => playlists.update(p, pid, c.req.valid('json'))),
+        200,
+      )
+    })
     .openapi(remove, (c) => {
       playlists.delete(principalOf(c), id(c.req.valid('param')))
       return c.body(null, 204)
     })
-    .openapi(replace, (c) =>
-      c.json(
-        playlists.replaceTracks(principalOf(c), id(c.req.valid('param')), c.req.valid('json').trackIds),
+    .openapi(replace, (c) => {
+      const pid = id(c.req.valid('param'))
+      return c.json(
+        changed(c, pid, (p) => playlists.replaceTracks(p, pid, c.req.valid('json').trackIds)),
         200,
-      ),
-    )
-    .openapi(add, (c) => {
-      const { trackIds, index } = c.req.valid('json')
-      return c.json(playlists.addTracks(principalOf(c), id(c.req.valid('param')), trackIds, index), 200)
+      )
     })
-    .openapi(removeEntries, (c) =>
-      c.json(playlists.removeEntries(principalOf(c), id(c.req.valid('param')), c.req.valid('json')), 200),
-    )
+    .openapi(add, (c) => {
+      const pid = id(c.req.valid('param'))
+      const { trackIds, index } = c.req.valid('json')
+      return c.json(
+        changed(c, pid, (p) => playlists.addTracks(p, pid, trackIds, index)),
+        200,
+      )
+    })
+    .openapi(removeEntries, (c) => {
+      const pid = id(c.req.valid('param'))
+      return c.json(
+        changed(c, pid, (p) => playlists.removeEntries(p, pid, c.req.valid('json'))),
+        200,
+      )
+    })
     .openapi(move, (c) => {
+      const pid = id(c.req.valid('param'))
       const { entryIds, to } = c.req.valid('json')
-      return c.json(playlists.moveEntries(principalOf(c), id(c.req.valid('param')), entryIds, to), 200)
+      return c.json(
+        changed(c, pid, (p) => playlists.moveEntries(p, pid, entryIds, to)),
+        200,
+      )
     })
     .openapi(exportRoute, (c) => {
       const file = playlists.export(principalOf(c), id(c.req.valid('param')), c.req.valid('query').format)

@@ -6,6 +6,7 @@ import type { Events } from '../../events/index.ts'
 import type { Library } from '../../library/index.ts'
 import type { Playlists } from '../../playlists/index.ts'
 import type { Search } from '../../search/index.ts'
+import type { Shares } from '../../shares/index.ts'
 import type { Streaming } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
 import type { Node } from './encode.ts'
@@ -23,6 +24,7 @@ export interface SubsonicDeps {
   search?: Search
   playlists?: Playlists
   library?: Library
+  shares?: Shares
 }
 
 /** One authenticated call: the parameters, who makes it, and the HTTP context for binary answers. */

@@ -8,6 +8,7 @@ import { playlistRoutes } from './playlists.ts'
 import { queueRoutes } from './queue.ts'
 import { scanningRoutes } from './scanning.ts'
 import { searchingRoutes } from './searching.ts'
+import { sharingRoutes } from './sharing.ts'
 import { systemRoutes } from './system.ts'
 import { unsupportedRoutes } from './unsupported.ts'
 import { userRoutes } from './users.ts'
@@ -23,6 +24,7 @@ export const ROUTES: RouteTable = {
   ...annotationRoutes,
   ...libraryRoutes,
   ...queueRoutes,
+  ...sharingRoutes,
   ...userRoutes,
   ...scanningRoutes,
   ...unsupportedRoutes,

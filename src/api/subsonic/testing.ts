@@ -9,7 +9,7 @@ import { tempDir } from '../../../tests/helpers/server.ts'
 import { createAccounts } from '../../accounts/index.ts'
 import { FAST_SCRYPT } from '../../accounts/testing.ts'
 import { createCatalog, listMusicFolders, syncMusicFolders } from '../../catalog/index.ts'
-import { deviceEventsInto, openLibrary, openPlaylists } from '../../compose/parts.ts'
+import { deviceEventsInto, openLibrary, openPlaylists, openShares } from '../../compose/parts.ts'
 import { openDatabase } from '../../db/open.ts'
 import { createDevices, createHub, type LiveTopics } from '../../devices/index.ts'
 import { createEvents } from '../../events/index.ts'
@@ -17,6 +17,7 @@ import { testConfig } from '../../events/test-support.ts'
 import { createLogger } from '../../lib/logger.ts'
 import { createStatusBoard } from '../../lib/status.ts'
 import { createSearch } from '../../search/index.ts'
+import { openStreaming } from '../../stream/index.ts'
 import { createApp } from '../app.ts'
 import { createMetrics } from '../metrics.ts'
 
@@ -57,6 +58,14 @@ export async function subsonicFixture() {
   const devices = createDevices({ db: sqlite.db, hub, ingestEvents: deviceEventsInto(events) })
   const playlists = openPlaylists(sqlite, catalog, hub)
   const library = openLibrary(sqlite, catalog)
+  // Signed URLs and grants are real; no audio engine runs in process, so media answers "starting".
+  const streaming = openStreaming(data, {
+    audio: () => undefined,
+    resolveTrack: catalog.playableTrack,
+    access: (userId) => accounts.auth.signedUrlPrincipal(userId),
+    version: '9.9.9',
+  })
+  const shares = openShares(sqlite, { catalog, playlists, accounts, streaming })
   const app = createApp({
     version: '9.9.9',
     logger,
@@ -70,6 +79,8 @@ export async function subsonicFixture() {
     search,
     playlists,
     library,
+    streaming,
+    shares,
   })
 
   /** A user with a Subsonic app password; returns the password. */
@@ -101,6 +112,7 @@ export async function subsonicFixture() {
     apiKey,
     playlists,
     library,
+    shares,
     listFolders: () => listMusicFolders(sqlite.db),
     accounts,
     catalog,

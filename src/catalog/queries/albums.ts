@@ -16,7 +16,7 @@ import {
   type SortKey,
   toPage,
 } from './page.ts'
-import { chunks, listTracksOfAlbum, type TrackSummary } from './tracks.ts'
+import { idSet, listTracksOfAlbum, type TrackSummary } from './tracks.ts'
 
 export const ALBUM_SORTS = ['name', 'year', 'recent', 'played'] as const
 export type AlbumSort = (typeof ALBUM_SORTS)[number]
@@ -251,25 +251,21 @@ export function listAlbumsAt(db: Db, q: AlbumOffsetQuery = {}): AlbumSummary[] {
 const DEFAULT_OFFSET_LIMIT = 10
 const MAX_OFFSET_LIMIT = 500
 
-/** Summaries of the albums among `ids` a user may see (one query per 500 ids), keyed by id. */
+/** Summaries of the albums among `ids` a user may see (one query), keyed by id. */
 export function albumSummariesByIds(
   db: Db,
   ids: readonly number[],
   folderIds?: readonly number[],
 ): Map<number, AlbumSummary> {
   const out = new Map<number, AlbumSummary>()
-  for (const chunk of chunks([...new Set(ids)])) {
-    const rows = db.all<Row>(
-      sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id IN (${sql.join(
-        chunk.map((id) => sql`${id}`),
-        sql`, `,
-      )}) AND ${visible(folderIds)}`,
-    )
-    const genres = genresOf(
-      db,
-      rows.map((r) => r.id),
-    )
-    for (const r of rows) out.set(r.id, summary(r, genres))
-  }
+  if (ids.length === 0) return out
+  const rows = db.all<Row>(
+    sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id IN ${idSet(ids)} AND ${visible(folderIds)}`,
+  )
+  const genres = genresOf(
+    db,
+    rows.map((r) => r.id),
+  )
+  for (const r of rows) out.set(r.id, summary(r, genres))
   return out
 }

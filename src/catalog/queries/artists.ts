@@ -13,7 +13,7 @@ import {
   type SortKey,
   toPage,
 } from './page.ts'
-import { chunks } from './tracks.ts'
+import { idSet } from './tracks.ts'
 
 export interface ArtistQuery extends PageRequest {
   /** `albumArtist`: only artists with albums of their own (what a library browser lists). */
@@ -107,21 +107,17 @@ export function getArtist(db: Db, id: number, folderIds?: readonly number[]): Ar
   }
 }
 
-/** Summaries of the artists among `ids` a user may see (one query per 500 ids), keyed by id. */
+/** Summaries of the artists among `ids` a user may see (one query), keyed by id. */
 export function artistSummariesByIds(
   db: Db,
   ids: readonly number[],
   folderIds?: readonly number[],
 ): Map<number, ArtistSummary> {
   const out = new Map<number, ArtistSummary>()
-  for (const chunk of chunks([...new Set(ids)])) {
-    const rows = db.all<Row>(
-      sql`SELECT * FROM artists ar WHERE ar.id IN (${sql.join(
-        chunk.map((id) => sql`${id}`),
-        sql`, `,
-      )}) AND ${visible(folderIds)}`,
-    )
-    for (const r of rows) out.set(r.id, summary(r))
-  }
+  if (ids.length === 0) return out
+  const rows = db.all<Row>(
+    sql`SELECT * FROM artists ar WHERE ar.id IN ${idSet(ids)} AND ${visible(folderIds)}`,
+  )
+  for (const r of rows) out.set(r.id, summary(r))
   return out
 }
