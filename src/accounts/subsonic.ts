@@ -26,6 +26,11 @@ export interface Subsonic {
   verifyToken(username: string, token: string, salt: string, address?: string): Principal | null
   /** OpenSubsonic `apiKey`: only keys of kind 'subsonic' count. */
   verifyApiKey(key: string): Principal | null
+  /**
+   * False for an account that exists but has no app password: token auth cannot work for it
+   * (Subsonic's error 41), and the app should tell its user to create one rather than retry.
+   */
+  tokenAuthAvailable(username: string): boolean
 }
 
 const context = (userId: number) => `subsonic-password:${userId}`
@@ -91,6 +96,10 @@ export function createSubsonic(deps: {
           token.toLowerCase(),
         ),
       )
+    },
+    tokenAuthAvailable(username) {
+      const user = index.userByName(username)
+      return !user || user.subsonicPassword !== null
     },
     verifyApiKey(key) {
       const found = index.resolve(key)

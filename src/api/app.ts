@@ -71,6 +71,7 @@ import { scrobblerRoutes } from './rest/scrobblers.ts'
 import { searchRoutes } from './rest/search.ts'
 import { shareRoutes } from './rest/shares.ts'
 import { statsRoutes } from './rest/stats.ts'
+import { subsonicRoutes } from './subsonic/index.ts'
 
 export interface AppDeps {
   version: string
@@ -182,6 +183,24 @@ export function createApp(deps: AppDeps) {
     app.route('/api', coverRoutes(deps.catalog))
     app.route('/api', scanRoutes(deps.catalog))
     if (deps.search) app.route('/api', searchRoutes(deps.search, deps.catalog))
+    // Subsonic authenticates itself with its own credentials (u/p, u/t/s, apiKey), so it lives
+    // outside /api and its bearer-token guard.
+    app.route(
+      '/',
+      subsonicRoutes({
+        version: deps.version,
+        accounts,
+        catalog: deps.catalog,
+        devices: deps.devices,
+        listFolders: deps.listFolders,
+        events: deps.events,
+        streaming: deps.streaming,
+        search: deps.search,
+        playlists: deps.playlists,
+        library: deps.library,
+        shares: deps.shares,
+      }),
+    )
   }
   if (deps.events) {
     app.route('/api', eventRoutes(deps.events))

@@ -5,14 +5,23 @@ import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { createCovers } from './covers.ts'
 import type { MusicFolder } from './folders.ts'
-import { type AlbumQuery, albumSummariesByIds, getAlbum, listAlbums } from './queries/albums.ts'
+import {
+  type AlbumOffsetQuery,
+  type AlbumQuery,
+  albumSummariesByIds,
+  getAlbum,
+  listAlbums,
+  listAlbumsAt,
+} from './queries/albums.ts'
 import { type ArtistQuery, artistSummariesByIds, getArtist, listArtists } from './queries/artists.ts'
+import { getDirectory } from './queries/directories.ts'
 import { listGenres } from './queries/genres.ts'
 import { type LibrarySelection, libraryCounts, selectLibrary } from './queries/library.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
 import type { PageRequest } from './queries/page.ts'
 import { preparePlayableLookup } from './queries/playable.ts'
 import { listProblems } from './queries/problems.ts'
+import { findLyrics, listSongs, type SongQuery } from './queries/songs.ts'
 import { getTrack, listTracks, type TrackQuery, trackSummariesByIds } from './queries/tracks.ts'
 import { createScanner } from './scanner/service.ts'
 import type { ScanOptions } from './scanner/types.ts'
@@ -21,10 +30,14 @@ import { DEFAULT_WATCH_OPTIONS, type WatchOptions, watchLibrary } from './scanne
 export { COVER_SIZES, type CoverImage } from './covers.ts'
 export type { Emitter } from './events.ts'
 export { listMusicFolders, type MusicFolder, syncMusicFolders } from './folders.ts'
+export { type LyricLine, lyricLines } from './lyrics.ts'
 export { DEFAULT_ARTIST_SEPARATORS } from './normalize.ts'
 export {
+  ALBUM_ORDERS,
   ALBUM_SORTS,
   type AlbumDetail,
+  type AlbumOffsetQuery,
+  type AlbumOrder,
   type AlbumQuery,
   type AlbumSort,
   type AlbumSummary,
@@ -36,6 +49,7 @@ export {
   type ArtistSummary,
   artistSummariesByIds,
 } from './queries/artists.ts'
+export type { Directory, DirectoryEntry } from './queries/directories.ts'
 export type { GenreSummary } from './queries/genres.ts'
 export type { LibrarySelection, LibraryTrack } from './queries/library.ts'
 export type { ListeningTrack } from './queries/listening.ts'
@@ -43,6 +57,7 @@ export type { AlbumLoudnessInfo, LoudnessInfo } from './queries/loudness.ts'
 export { DEFAULT_LIMIT, inFolders, MAX_LIMIT, type Page, type PageRequest } from './queries/page.ts'
 export type { PlayableTrack } from './queries/playable.ts'
 export type { ScanProblem } from './queries/problems.ts'
+export { MAX_SONGS, type Song, type SongLyrics, type SongOrder, type SongQuery } from './queries/songs.ts'
 export {
   idSet,
   TRACK_SORTS,
@@ -89,6 +104,15 @@ export function createCatalog(deps: CatalogDeps) {
     listTracks: (q?: TrackQuery) => listTracks(db, q, deps.gain),
     getTrack: (id: number, folderIds?: readonly number[]) => getTrack(db, id, folderIds, deps.gain),
     listGenres: (q?: PageRequest) => listGenres(db, q),
+    /** Albums by offset (random, newest, by name, artist or year, or given ids in their order). */
+    listAlbumsAt: (q?: AlbumOffsetQuery) => listAlbumsAt(db, q),
+    /** Tracks with everything a song entry shows, by offset, in bulk. */
+    listSongs: (q?: SongQuery) => listSongs(db, q),
+    /** The subdirectories of a directory of a music folder, as the files lie on disk. */
+    getDirectory: (folderId: number, dir: string, folderIds?: readonly number[]) =>
+      getDirectory(db, folderId, dir, folderIds),
+    /** Lyrics of the first visible track with this title (and artist, when given). */
+    findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
     /** Summaries of the visible ones among many ids, in one query (playlists, stars, shares). */
     trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) =>
       trackSummariesByIds(db, ids, folderIds, deps.gain),

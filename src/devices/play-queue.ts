@@ -14,6 +14,7 @@ export function createPlayQueue(playback: Playback, now: () => number, random: (
     return {
       trackIds: [...s.queue],
       current: s.trackId,
+      index: s.trackId === null ? -1 : s.index,
       positionMs: positionAt(s, now()),
       changedAt: s.changedAt,
       changedBy: s.changedBy,
@@ -32,8 +33,11 @@ export function createPlayQueue(playback: Playback, now: () => number, random: (
     savePlayQueue(userId: number, input: SavePlayQueue): PlayQueue {
       const q = parseOrThrow(savePlayQueueSchema, input, 'playQueue')
       playback.checkTracks(userId, q.trackIds)
+      if (q.index !== undefined && q.index >= q.trackIds.length)
+        throw invalid(`index ${q.index} is beyond the queue of ${q.trackIds.length}`, { field: 'index' })
       const current = q.current ?? null
-      const index = current === null ? (q.trackIds.length > 0 ? 0 : -1) : q.trackIds.indexOf(current)
+      const index =
+        q.index ?? (current === null ? (q.trackIds.length > 0 ? 0 : -1) : q.trackIds.indexOf(current))
       if (index < 0 && current !== null)
         throw invalid(`current track ${current} is not in the queue`, { field: 'current' })
       const s = playback.current(userId)

@@ -109,6 +109,8 @@ export const deviceEventsSchema = z
 export const savePlayQueueSchema = z.strictObject({
   trackIds,
   current: trackIdSchema.nullable().optional(),
+  /** The current entry by position, for queues holding a track twice (wins over `current`). */
+  index: z.number().int().min(0).optional(),
   positionMs: position.optional(),
   changedBy: z.string().trim().min(1).max(64),
 })

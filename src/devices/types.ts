@@ -145,6 +145,8 @@ export type IngestEvents = (
 export interface PlayQueue {
   trackIds: number[]
   current: number | null
+  /** Position of the current entry in trackIds (-1 when the queue is empty). */
+  index: number
   positionMs: number
   changedAt: number
   changedBy: string | null
@@ -155,6 +157,8 @@ export interface SavePlayQueue {
   trackIds: number[]
   /** The current track's id; must be in trackIds (the first occurrence is taken). */
   current?: number | null
+  /** The current entry by position, for queues holding a track twice (wins over `current`). */
+  index?: number
   positionMs?: number
   /** The client's name, shown as who changed the queue. */
   changedBy: string

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, or, type SQL, sql, sum } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, lt, or, type SQL, sql, sum } from 'drizzle-orm'
 import {
   listeningHistory,
   nowPlaying,
@@ -84,6 +84,39 @@ export function createStats(deps: { db: Db; now: () => number }) {
         .groupBy(playDaily.itemId)
         .having(sql`${plays} > 0`)
         .orderBy(desc(plays), desc(heard), asc(playDaily.itemId))
+        .limit(limit)
+        .all()
+    },
+
+    /** Plays and last play of these items for one user (all time); items never played are absent. */
+    playsOf(
+      kind: Kind,
+      ids: readonly string[],
+      userId: number,
+    ): Map<string, { plays: number; lastPlayedAt: number | null }> {
+      const out = new Map<string, { plays: number; lastPlayedAt: number | null }>()
+      if (ids.length === 0) return out
+      const rows = db
+        .select({ id: playCounts.itemId, plays: playCounts.plays, lastPlayedAt: playCounts.lastPlayedAt })
+        .from(playCounts)
+        .where(
+          and(eq(playCounts.userId, userId), eq(playCounts.kind, kind), inArray(playCounts.itemId, [...ids])),
+        )
+        .all()
+      for (const r of rows) out.set(r.id, { plays: r.plays, lastPlayedAt: r.lastPlayedAt })
+      return out
+    },
+
+    /** What was played last first (all time), e.g. "recently played albums". */
+    recent(kind: Kind, scope: Scope, limit = 50): TopItem[] {
+      const t = scope === 'household' ? playCountsGlobal : playCounts
+      const where: SQL[] = [eq(t.kind, kind), sql`${t.plays} > 0`, sql`${t.lastPlayedAt} IS NOT NULL`]
+      if (scope !== 'household') where.push(eq(playCounts.userId, scope.userId))
+      return db
+        .select({ id: t.itemId, plays: t.plays, heardMs: t.heardMs, lastPlayedAt: t.lastPlayedAt })
+        .from(t)
+        .where(and(...where))
+        .orderBy(desc(t.lastPlayedAt), asc(t.itemId))
         .limit(limit)
         .all()
     },

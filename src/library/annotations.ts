@@ -130,6 +130,15 @@ export function annotationCalls(db: Db, summaries: Summaries, now: () => number)
       return out
     },
 
+    /** Rated ids of one kind, highest rating first (unfiltered: the caller filters by grants). */
+    ratedIds(userId: number, kind: ItemKind): { id: number; rating: number }[] {
+      const t = TABLES[kind]
+      return db.all<{ id: number; rating: number }>(
+        sql`SELECT ${t.column} AS id, rating FROM ${t.table}
+          WHERE user_id = ${userId} AND rating IS NOT NULL ORDER BY rating DESC, ${t.column}`,
+      )
+    },
+
     /** Starred ids of one kind, newest star first (unfiltered: the caller filters by grants). */
     starredIds(userId: number, kind: ItemKind): { id: number; starredAt: number }[] {
       const t = TABLES[kind]

@@ -121,6 +121,15 @@ describe('ratings and bulk annotations', () => {
     expect(t.library.annotations(kid.userId, 'track', [track(0)]).size).toBe(0)
   })
 
+  it('lists what a user rated, highest first, theirs alone', () => {
+    t.library.setRating(anna, { kind: 'track', id: track(2) }, 5)
+    const rated = t.library.ratedIds(anna.userId, 'track')
+    expect(rated[0]).toEqual({ id: track(2), rating: 5 })
+    expect(rated.map((r) => r.rating)).toEqual([...rated.map((r) => r.rating)].sort((a, b) => b - a))
+    expect(t.library.ratedIds(kid.userId, 'track')).toEqual([])
+    t.library.setRating(anna, { kind: 'track', id: track(2) }, 0)
+  })
+
   it('refuses ratings outside 0–5 and items the user may not see', () => {
     for (const bad of [-1, 6, 2.5])
       expect(fails(() => t.library.setRating(anna, { kind: 'track', id: track(0) }, bad)).details).toEqual({

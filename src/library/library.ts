@@ -38,6 +38,8 @@ export function createLibrary(deps: LibraryDeps) {
     unstar: annotations.unstar,
     setRating: annotations.setRating,
     annotations: annotations.annotations,
+    /** Ids the user rated, highest first (Subsonic's "highest" album list); filter by grants when showing. */
+    ratedIds: annotations.ratedIds,
     /** Everything the viewer starred and may see, grouped by kind, newest star first. */
     starred(viewer: Viewer): Starred {
       return {

@@ -76,3 +76,36 @@ export function progressiveChoice(
   )
   return { format: 'rendition', profile: mp3.at(-1) as Profile }
 }
+
+/** What a player without the play call asks for (Subsonic's `stream`): a codec, a cap, or the original. */
+export interface StreamRequest {
+  /** 'raw' asks for the original; otherwise a codec name (mp3, aac, ogg/vorbis, opus); absent: the server decides. */
+  format?: string
+  /** kbps; 0 or absent: no cap beyond the user's. */
+  maxBitRate?: number
+}
+
+const CODEC_ALIASES: Record<string, string> = { ogg: 'vorbis', oga: 'vorbis', m4a: 'aac', mp4: 'aac' }
+
+/**
+ * Maps a request onto the ladder: the original when asked for raw (or when nothing is asked and
+ * the user may download and has no cap), else the highest rung of the codec within both caps — a
+ * cap below the lowest rung still gets the lowest. Unknown codecs get MP3, which every player decodes.
+ */
+export function streamChoice(
+  access: Access,
+  files: readonly Profile[],
+  request: StreamRequest,
+): { format: 'original' } | { format: 'rendition'; profile: Profile } {
+  const asked = request.maxBitRate && request.maxBitRate > 0 ? request.maxBitRate : 0
+  const userCap = Math.max(access.maxBitrate, 0)
+  const cap = asked && userCap ? Math.min(asked, userCap) : asked || userCap
+  const format = request.format?.toLowerCase()
+  if (access.canDownload && cap === 0 && (format === 'raw' || format === undefined || format === '')) {
+    return { format: 'original' }
+  }
+  const codec = format ? (CODEC_ALIASES[format] ?? format) : 'mp3'
+  const ofCodec = files.filter((p) => p.codec === codec)
+  const candidates = ofCodec.length > 0 ? ofCodec : files.filter((p) => p.codec === 'mp3')
+  return { format: 'rendition', profile: allowedProfiles(candidates, cap).at(-1) as Profile }
+}

@@ -7,7 +7,7 @@ import { mediaCalls } from './media.ts'
 import { playCalls } from './play.ts'
 import { DEFAULT_URL_POLICY, maxUrlLifetimeMs } from './urls.ts'
 
-export type { Access } from './access.ts'
+export { type Access, originalMimeType, type StreamRequest, streamChoice } from './access.ts'
 export type { ResolveTrack, StreamingDeps, StreamTrack } from './context.ts'
 export { loadMediaKeys, type MediaKeys } from './keyring.ts'
 export { type Grant, IMMUTABLE, PLAYLIST_CACHE, type ServedFile } from './media.ts'

@@ -59,6 +59,20 @@ export function mediaCalls(ctx: Context) {
     return { access, track, source: ctx.sourceOf(track) }
   }
 
+  /**
+   * A grant for a caller the API has already authenticated by other means (Subsonic's `stream`,
+   * which carries credentials instead of a signature): the same visibility rule as the play call.
+   */
+  function grantFor(access: Access, trackId: number): Grant {
+    const track = ctx.visibleTrack(access, trackId)
+    return { access, track, source: ctx.sourceOf(track) }
+  }
+
+  /** The single-file renditions the audio service offers (empty until the engine has started). */
+  function fileProfiles() {
+    return ctx.requireAudio().ladder.files
+  }
+
   async function ladderOf(g: Grant) {
     const audio = ctx.requireAudio()
     return { audio, ...(await ctx.ladder(g.track)) }
@@ -213,6 +227,8 @@ export function mediaCalls(ctx: Context) {
 
   return {
     grant,
+    grantFor,
+    fileProfiles,
     master,
     playlist,
     init,

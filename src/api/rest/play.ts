@@ -80,13 +80,15 @@ const prefetch = createRoute({
   },
 })
 
+/** The origin the client used (through a trusted proxy: the one it saw), for absolute URLs. */
+export function publicOrigin(c: Context<AppEnv>): string {
+  const client = c.get('client')
+  return client.host ? `${client.secure ? 'https' : 'http'}://${client.host}` : new URL(c.req.url).origin
+}
+
 /** Media URLs as absolute URLs of the address the client used, so native players can open them as they are. */
 function absolute(c: Context<AppEnv>, info: PlayInfo): PlayInfo {
-  const client = c.get('client')
-  const origin = client.host
-    ? `${client.secure ? 'https' : 'http'}://${client.host}`
-    : new URL(c.req.url).origin
-  const abs = (path: string) => new URL(path, origin).href
+  const abs = (path: string) => new URL(path, publicOrigin(c)).href
   return {
     ...info,
     hls: abs(info.hls),

@@ -186,6 +186,71 @@ export function getAlbum(
   }
 }
 
+export const ALBUM_ORDERS = ['name', 'artist', 'newest', 'random', 'yearAsc', 'yearDesc'] as const
+export type AlbumOrder = (typeof ALBUM_ORDERS)[number]
+
+export interface AlbumOffsetQuery {
+  order?: AlbumOrder
+  offset?: number
+  limit?: number
+  folderIds?: readonly number[]
+  genre?: string
+  yearFrom?: number
+  yearTo?: number
+  /** Only these albums, answered in this order (lists ranked elsewhere: plays, stars). */
+  ids?: readonly number[]
+}
+
+const OFFSET_ORDERS: Record<AlbumOrder, SQL> = {
+  name: sql`a.sort_key, a.id`,
+  artist: sql`lower(a.album_artist), a.sort_key, a.id`,
+  newest: sql`a.created_at DESC, a.id DESC`,
+  random: sql`random()`,
+  yearAsc: sql`coalesce(a.year, 0), a.sort_key, a.id`,
+  yearDesc: sql`coalesce(a.year, 0) DESC, a.sort_key, a.id`,
+}
+
+/**
+ * Albums by offset rather than cursor, for APIs that page that way (Subsonic's getAlbumList):
+ * random order has no stable cursor, and clients ask for "the next 50 from 150".
+ */
+export function listAlbumsAt(db: Db, q: AlbumOffsetQuery = {}): AlbumSummary[] {
+  const limit = q.limit ?? DEFAULT_OFFSET_LIMIT
+  const offset = q.offset ?? 0
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_OFFSET_LIMIT)
+    throw invalid(`size: must be a whole number from 0 to ${MAX_OFFSET_LIMIT}`, { field: 'size' })
+  if (!Number.isInteger(offset) || offset < 0)
+    throw invalid('offset: must be a whole number, 0 or more', { field: 'offset' })
+  if (q.ids?.length === 0 || limit === 0) return []
+  const filters: SQL[] = [visible(q.folderIds)]
+  if (q.ids)
+    filters.push(
+      sql`a.id IN (${sql.join(
+        q.ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    )
+  if (q.genre !== undefined)
+    filters.push(sql`a.id IN (SELECT ag.album_id FROM album_genres ag JOIN genres g ON g.id = ag.genre_id
+      WHERE g.norm_name = ${fold(q.genre)})`)
+  if (q.yearFrom !== undefined) filters.push(sql`a.year >= ${q.yearFrom}`)
+  if (q.yearTo !== undefined) filters.push(sql`a.year <= ${q.yearTo}`)
+  const rows =
+    db.all<Row>(sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE ${sql.join(filters, sql` AND `)}
+    ORDER BY ${OFFSET_ORDERS[q.order ?? 'name']} ${q.ids ? sql`` : sql`LIMIT ${limit} OFFSET ${offset}`}`)
+  const genres = genresOf(
+    db,
+    rows.map((r) => r.id),
+  )
+  const albums = rows.map((r) => summary(r, genres))
+  if (!q.ids) return albums
+  const byId = new Map(albums.map((a) => [a.id, a]))
+  return q.ids.flatMap((id) => byId.get(id) ?? []).slice(offset, offset + limit)
+}
+
+const DEFAULT_OFFSET_LIMIT = 10
+const MAX_OFFSET_LIMIT = 500
+
 /** Summaries of the albums among `ids` a user may see (one query), keyed by id. */
 export function albumSummariesByIds(
   db: Db,
