@@ -106,7 +106,9 @@ describe('album downloads', () => {
     expect(expected.length).toBe(4)
     expect(Object.keys(entries).sort()).toEqual(expected.map(([name]) => name as string).sort())
     for (const [name, path] of expected) {
-      expect(Buffer.from(entries[name as string] as Uint8Array).equals(readFileSync(path as string))).toBe(true)
+      expect(Buffer.from(entries[name as string] as Uint8Array).equals(readFileSync(path as string))).toBe(
+        true,
+      )
     }
   })
 
@@ -203,7 +205,9 @@ describe('who may download', () => {
     expect(sub.error.code).toBe(70)
     const own = await albumNamed('夜明けの音')
     const entries = await unzipped(
-      await fetch(`${server.url}/api/albums/${own.id}/download`, { headers: { authorization: `Bearer ${token}` } }),
+      await fetch(`${server.url}/api/albums/${own.id}/download`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
     )
     expect(Object.keys(entries).length).toBe(3)
   })

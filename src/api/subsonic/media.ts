@@ -13,7 +13,7 @@ import { idOf, parseId } from './ids.ts'
 
 // Media retrieval over the streaming domain and the audio ladder: `stream` maps maxBitRate, format
 // and timeOffset onto the ladder's renditions, `hls` is the HLS ladder itself, `download` the
-// original; covers and lyrics come from the catalog.
+// original (a zip of them for an album, directory or playlist); covers and lyrics come from the catalog.
 
 function requireStreaming(deps: SubsonicDeps): Streaming {
   if (!deps.streaming) throw new SubsonicError(CODES.generic, 'streaming is not available on this server')
