@@ -295,7 +295,7 @@ const CASES: Case[] = [
   { name: 'getLyrics-none', endpoint: 'getLyrics', params: () => ({ artist: 'nobody', title: 'nothing' }) },
   { name: 'getLyricsBySongId', endpoint: 'getLyricsBySongId', params: () => ({ id: ids.song as string }) },
   { name: 'stream-not-found', endpoint: 'stream', params: () => ({ id: 'tr-999999' }) },
-  { name: 'download-not-a-song', endpoint: 'download', params: () => ({ id: ids.album as string }) },
+  { name: 'download-an-artist', endpoint: 'download', params: () => ({ id: ids.artist as string }) },
   { name: 'hls-missing-id', endpoint: 'hls' },
   { name: 'getCoverArt-not-found', endpoint: 'getCoverArt', params: () => ({ id: 'al-999999' }) },
   { name: 'getAvatar', endpoint: 'getAvatar', params: () => ({ username: 'anna' }) },

@@ -26,6 +26,7 @@ import { auditRoutes } from './rest/audit.ts'
 import { authRoutes } from './rest/auth.ts'
 import { deviceRoutes } from './rest/devices.ts'
 import { docsRoutes } from './rest/docs.ts'
+import { downloadRoutes } from './rest/download.ts'
 import { healthRoutes } from './rest/health.ts'
 import { meRoutes } from './rest/me.ts'
 import { mediaRoutes } from './rest/media.ts'
@@ -208,6 +209,10 @@ export function createApp(deps: AppDeps) {
     app.route('/api', scrobblerRoutes(deps.events))
   }
   if (deps.streaming) app.route('/api', playRoutes(deps.streaming))
+  if (deps.streaming && deps.catalog) {
+    const { catalog, streaming, playlists } = deps
+    app.route('/api', downloadRoutes({ catalog, streaming, playlists }))
+  }
   if (deps.playlists) app.route('/api', playlistRoutes(deps.playlists))
   if (deps.library) app.route('/api', libraryRoutes(deps.library))
   if (deps.shares) {

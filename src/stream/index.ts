@@ -1,6 +1,7 @@
 // Streaming: the play call, signed media URLs, HLS playlists and segments, progressive files with
 // ranges. HTTP-free: src/api/rest/ translates requests into these calls and their answers back.
 import type { Access } from './access.ts'
+import { archiveCalls } from './archive.ts'
 import { createContext, type StreamingDeps } from './context.ts'
 import { loadMediaKeys } from './keyring.ts'
 import { mediaCalls } from './media.ts'
@@ -8,6 +9,7 @@ import { playCalls } from './play.ts'
 import { DEFAULT_URL_POLICY, maxUrlLifetimeMs } from './urls.ts'
 
 export { type Access, originalMimeType, type StreamRequest, streamChoice } from './access.ts'
+export { type Archive, type ArchiveRequest, type ArchiveSong, entryNames } from './archive.ts'
 export type { ResolveTrack, StreamingDeps, StreamTrack } from './context.ts'
 export { loadMediaKeys, type MediaKeys } from './keyring.ts'
 export { type Grant, IMMUTABLE, PLAYLIST_CACHE, type ServedFile } from './media.ts'
@@ -18,7 +20,7 @@ export { DEFAULT_URL_POLICY, fileResource, hlsResource, MEDIA_PREFIX, type UrlPo
 
 export function createStreaming(deps: StreamingDeps) {
   const ctx = createContext(deps, deps.urls ?? DEFAULT_URL_POLICY)
-  return { ...playCalls(ctx), ...mediaCalls(ctx) }
+  return { ...playCalls(ctx), ...mediaCalls(ctx), ...archiveCalls(ctx) }
 }
 
 export type Streaming = ReturnType<typeof createStreaming>

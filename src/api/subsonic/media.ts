@@ -3,6 +3,7 @@ import { lyricLines } from '../../catalog/index.ts'
 import { DomainError } from '../../lib/errors.ts'
 import { type Streaming, streamChoice } from '../../stream/index.ts'
 import type { AppEnv } from '../context.ts'
+import { albumArchive, directoryArchive, playlistArchive, sendArchive } from '../rest/download.ts'
 import { publicOrigin } from '../rest/play.ts'
 import { sendFile } from '../rest/send-file.ts'
 import type { Call, RouteTable, SubsonicDeps } from './context.ts'
@@ -12,7 +13,7 @@ import { idOf, parseId } from './ids.ts'
 
 // Media retrieval over the streaming domain and the audio ladder: `stream` maps maxBitRate, format
 // and timeOffset onto the ladder's renditions, `hls` is the HLS ladder itself, `download` the
-// original; covers and lyrics come from the catalog.
+// original (a zip of them for an album, directory or playlist); covers and lyrics come from the catalog.
 
 function requireStreaming(deps: SubsonicDeps): Streaming {
   if (!deps.streaming) throw new SubsonicError(CODES.generic, 'streaming is not available on this server')
@@ -64,13 +65,29 @@ async function stream(call: Call): Promise<Response> {
   return live(c, await streaming.transcode(grant, choice.profile.id, 0, c.req.raw.signal))
 }
 
+/** A song's original; an album, directory or playlist as a zip of its originals (src/api/rest/download.ts). */
 async function download(call: Call): Promise<Response> {
-  if (!call.principal.canDownload) throw notAuthorized('this user may not download original files')
-  const raw = call.params.required('id')
-  if (parseId(raw).kind !== 'song')
-    throw unsupported('download of albums and directories', 'download their songs one by one')
-  const { streaming, grant } = grantOf(call)
-  return sendFile(call.c, await streaming.original(grant))
+  const { params, principal, deps, c } = call
+  if (!principal.canDownload) throw notAuthorized('this user may not download original files')
+  const raw = params.required('id')
+  const id = parseId(raw)
+  if (id.kind === 'song') {
+    const { streaming, grant } = grantOf(call)
+    return sendFile(c, await streaming.original(grant))
+  }
+  const zipDeps = { catalog: deps.catalog, streaming: requireStreaming(deps), playlists: deps.playlists }
+  const archive = await (async () => {
+    try {
+      if (id.kind === 'album') return await albumArchive(zipDeps, principal, id.id)
+      if (id.kind === 'directory') return await directoryArchive(zipDeps, principal, id)
+      if (id.kind === 'playlist') return await playlistArchive(zipDeps, principal, id.id)
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'not_found') throw notFound(`${raw.slice(0, 80)}`)
+      throw err
+    }
+    throw unsupported(`download of ${id.kind} ids`, 'download a song, an album, a directory or a playlist')
+  })()
+  return sendArchive(c, archive)
 }
 
 /**
