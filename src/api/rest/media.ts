@@ -4,7 +4,7 @@ import { fileResource, hlsResource, type Streaming } from '../../stream/index.ts
 import type { AppEnv } from '../context.ts'
 import { createRouter } from './router.ts'
 import { errors } from './schemas.ts'
-import { sendFile, sendPlaylist } from './send-file.ts'
+import { fromTheStart, liveAnswer, sendFile, sendPlaylist } from './send-file.ts'
 
 // The signed media routes (see src/stream/urls.ts for the scheme). They are public in the guard:
 // the signature in the path is the credential, checked by the stream domain at every request.
@@ -110,8 +110,6 @@ const fileRoute = createRoute({
 const requester = (c: Context<AppEnv>) => c.get('principal')?.userId
 
 /** A range that a live transcode can answer from its first byte: none, or `bytes=0-`. */
-const fromTheStart = (range: string | undefined) => range === undefined || /^bytes=0-$/i.test(range.trim())
-
 /** Mounted ahead of the app's general middleware, behind its own lean one (media-pipeline.ts). */
 export function mediaRoutes(streaming: Streaming, pipeline: MiddlewareHandler<AppEnv>[]) {
   const app = createRouter()
@@ -136,7 +134,7 @@ export function mediaRoutes(streaming: Streaming, pipeline: MiddlewareHandler<Ap
       const { t } = c.req.valid('query')
       const grant = streaming.grant(token, Number(id), fileResource(Number(id), format), requester(c))
       if (t !== undefined)
-        return live(c, await streaming.transcode(grant, format, Number(t), c.req.raw.signal))
+        return liveAnswer(c, await streaming.transcode(grant, format, Number(t), c.req.raw.signal))
       if (format === 'original') return sendFile(c, await streaming.original(grant))
       const head = c.req.method === 'HEAD'
       const wait = head || !fromTheStart(c.req.header('range'))
@@ -144,15 +142,6 @@ export function mediaRoutes(streaming: Streaming, pipeline: MiddlewareHandler<Ap
       if (file) return sendFile(c, file)
       // Not cached yet and asked from the start: stream it as ffmpeg encodes rather than keep the
       // listener waiting for the whole file (a Range request to the start may get the whole, 200).
-      return live(c, await streaming.transcode(grant, format, 0, c.req.raw.signal))
+      return liveAnswer(c, await streaming.transcode(grant, format, 0, c.req.raw.signal))
     })
-}
-
-function live(c: Context<AppEnv>, out: { stream: ReadableStream<Uint8Array>; mimeType: string }): Response {
-  const headers = { 'content-type': out.mimeType, 'cache-control': 'no-store', 'accept-ranges': 'none' }
-  if (c.req.method === 'HEAD') {
-    void out.stream.cancel()
-    return new Response(null, { headers })
-  }
-  return new Response(out.stream, { headers })
 }

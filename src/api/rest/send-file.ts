@@ -96,3 +96,20 @@ export function sendPlaylist(c: Context<AppEnv>, text: string): Response {
   }
   return new Response(c.req.method === 'HEAD' ? null : text, { headers })
 }
+
+/** A transcode streamed as ffmpeg writes it: no length, no ranges, never cached. */
+export function liveAnswer(
+  c: Context<AppEnv>,
+  out: { stream: ReadableStream<Uint8Array>; mimeType: string },
+): Response {
+  const headers = { 'content-type': out.mimeType, 'cache-control': 'no-store', 'accept-ranges': 'none' }
+  if (c.req.method === 'HEAD') {
+    void out.stream.cancel()
+    return new Response(null, { headers })
+  }
+  return new Response(out.stream, { headers })
+}
+
+/** Whether a Range header asks for the whole file from byte 0 (or there is none). */
+export const fromTheStart = (range: string | undefined) =>
+  range === undefined || /^bytes=0-$/i.test(range.trim())

@@ -1,5 +1,4 @@
 import type { Principal } from '../../accounts/index.ts'
-import type { Page } from '../../catalog/index.ts'
 import { notFound } from './errors.ts'
 import type { Params } from './params.ts'
 
@@ -11,16 +10,4 @@ export function foldersOf(principal: Principal, params: Params, name = 'musicFol
   if (asked === undefined) return [...principal.folderIds]
   if (!principal.folderIds.includes(asked)) throw notFound(`music folder ${asked}`)
   return [asked]
-}
-
-/** Every page of a cursor-paginated catalog list (the lists Subsonic returns whole: artists, genres). */
-export function allPages<T>(fetch: (cursor?: string) => Page<T>): T[] {
-  const out: T[] = []
-  let cursor: string | undefined
-  do {
-    const page = fetch(cursor)
-    out.push(...page.items)
-    cursor = page.nextCursor ?? undefined
-  } while (cursor)
-  return out
 }

@@ -1,5 +1,6 @@
+import { allPages } from '../../catalog/index.ts'
 import { DomainError } from '../../lib/errors.ts'
-import { allPages, foldersOf } from './access.ts'
+import { foldersOf } from './access.ts'
 import { albums, artists as artistNodes, songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'

@@ -1,11 +1,9 @@
-import type { Context } from 'hono'
 import { lyricLines } from '../../catalog/index.ts'
 import { DomainError } from '../../lib/errors.ts'
 import { type Streaming, streamChoice } from '../../stream/index.ts'
-import type { AppEnv } from '../context.ts'
 import { albumArchive, directoryArchive, playlistArchive, sendArchive } from '../rest/download.ts'
 import { publicOrigin } from '../rest/play.ts'
-import { sendFile } from '../rest/send-file.ts'
+import { fromTheStart, liveAnswer, sendFile } from '../rest/send-file.ts'
 import type { Call, RouteTable, SubsonicDeps } from './context.ts'
 import type { Node } from './encode.ts'
 import { CODES, notAuthorized, notFound, SubsonicError, unsupported } from './errors.ts'
@@ -33,17 +31,6 @@ function grantOf({ params, principal, deps }: Call) {
   }
 }
 
-const fromTheStart = (range: string | undefined) => range === undefined || /^bytes=0-$/i.test(range.trim())
-
-function live(c: Context<AppEnv>, out: { stream: ReadableStream<Uint8Array>; mimeType: string }): Response {
-  const headers = { 'content-type': out.mimeType, 'cache-control': 'no-store', 'accept-ranges': 'none' }
-  if (c.req.method === 'HEAD') {
-    void out.stream.cancel()
-    return new Response(null, { headers })
-  }
-  return new Response(out.stream, { headers })
-}
-
 async function stream(call: Call): Promise<Response> {
   const { params, c, principal } = call
   const { streaming, grant } = grantOf(call)
@@ -56,13 +43,13 @@ async function stream(call: Call): Promise<Response> {
     if (choice.format === 'original')
       choice = streamChoice({ ...principal, canDownload: false }, files, request)
     if (choice.format === 'rendition')
-      return live(c, await streaming.transcode(grant, choice.profile.id, offset, c.req.raw.signal))
+      return liveAnswer(c, await streaming.transcode(grant, choice.profile.id, offset, c.req.raw.signal))
   }
   if (choice.format === 'original') return sendFile(c, await streaming.original(grant))
   const wait = c.req.method === 'HEAD' || !fromTheStart(c.req.header('range'))
   const file = await streaming.rendition(grant, choice.profile.id, { wait, signal: c.req.raw.signal })
   if (file) return sendFile(c, file)
-  return live(c, await streaming.transcode(grant, choice.profile.id, 0, c.req.raw.signal))
+  return liveAnswer(c, await streaming.transcode(grant, choice.profile.id, 0, c.req.raw.signal))
 }
 
 /** A song's original; an album, directory or playlist as a zip of its originals (src/api/rest/download.ts). */

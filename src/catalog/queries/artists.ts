@@ -4,6 +4,7 @@ import type { Db } from '../../platform/sqlite.ts'
 import { type AlbumSummary, listAlbums } from './albums.ts'
 import {
   after,
+  allPages,
   decodeCursor,
   inFolders,
   limitOf,
@@ -77,22 +78,10 @@ export function listArtists(db: Db, q: ArtistQuery = {}): Page<ArtistSummary> {
   return toPage('artists', rows, limit, KEYS, summary)
 }
 
-/** Every page of a list, for the bounded lists inside a detail view. */
-function all(fetch: (cursor?: string) => Page<AlbumSummary>): AlbumSummary[] {
-  const out: AlbumSummary[] = []
-  let cursor: string | undefined
-  do {
-    const page = fetch(cursor)
-    out.push(...page.items)
-    cursor = page.nextCursor ?? undefined
-  } while (cursor)
-  return out
-}
-
 export function getArtist(db: Db, id: number, folderIds?: readonly number[]): ArtistDetail {
   const row = db.all<Row>(sql`SELECT * FROM artists ar WHERE ar.id = ${id} AND ${visible(folderIds)}`)[0]
   if (!row) throw notFound(`artist ${id}`)
-  const albums = all((cursor) =>
+  const albums = allPages((cursor) =>
     listAlbums(db, { artistId: id, sort: 'year', folderIds, cursor, limit: 500 }),
   )
   const own = new Set(

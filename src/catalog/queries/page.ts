@@ -116,3 +116,15 @@ export function inFolders(column: SQL, folderIds: readonly number[] | undefined)
 
 export const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString()
+
+/** Every page of a cursor-paginated list, for the bounded lists a caller needs whole. */
+export function allPages<T>(fetch: (cursor?: string) => Page<T>): T[] {
+  const out: T[] = []
+  let cursor: string | undefined
+  do {
+    const page = fetch(cursor)
+    out.push(...page.items)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor)
+  return out
+}
