@@ -1,8 +1,9 @@
 import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
-import { INDEXED, type IndexedDoc, type KindIndex, NAME_END } from './kind-index.ts'
+import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
+import { type Filed, wordList } from './word-lists.ts'
 
 // The query plan, built for latency (MiniSearch with fuzzy and prefix on every term took
 // 30–110 ms at 100k tracks): all terms must match (AND); only the last term is a prefix; only
@@ -50,32 +51,6 @@ export function holds(doc: IndexedDoc, term: string, prefix: boolean): boolean {
 
 function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
   return !years || (doc.year !== null && doc.year >= years.from && doc.year <= years.to)
-}
-
-/**
- * Every item holding a short or common word, best first: the name starting with it, then the name
- * holding it, then another field; then popularity; then name order. For such words BM25 tells
- * little (every holder scores alike), and one pass of substring searches over the items' terms
- * costs less than scoring tens of thousands of postings.
- */
-export function wordList(
-  index: KindIndex,
-  term: string,
-  prefix: boolean,
-  boost: (id: number) => number,
-): number[] {
-  const needle = prefix ? ` ${term}` : ` ${term} `
-  const hits: { id: number; tier: number; boost: number; at: number }[] = []
-  const docs = index.byName()
-  for (let at = 0; at < docs.length; at++) {
-    const doc = docs[at] as IndexedDoc
-    const i = doc.haystack.indexOf(needle)
-    if (i < 0) continue
-    const tier = i === 0 ? 0 : i < doc.haystack.indexOf(NAME_END) ? 1 : 2
-    hits.push({ id: doc.id, tier, boost: boost(doc.id), at })
-  }
-  hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || a.at - b.at)
-  return hits.map((h) => h.id)
 }
 
 /** One leaf's matches in one MiniSearch index, id → weighted score. */
@@ -150,6 +125,10 @@ export interface RankContext {
   household: (id: number) => number
   /** Keeps a list until the index or the play counts change (`shared`: the same for every user). */
   cache: (key: string, shared: boolean, compute: () => number[]) => number[]
+  /** The items filed by the prefixes of their terms, once filed after a change. */
+  filed: () => Filed | undefined
+  /** Whether `boost` is the asking user's own (else it is the household's). */
+  personal: boolean
 }
 
 export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankContext): number[] {
@@ -185,9 +164,11 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   /** A word's ranked list, kept until the index or the play counts change. */
   const listOf = (leaf: Leaf) =>
     isShort(leaf.term)
-      ? ctx.cache(`short:${leaf.term}`, true, () => wordList(index, leaf.term, true, ctx.household))
+      ? ctx.cache(`short:${leaf.term}`, true, () =>
+          wordList(index, leaf.term, true, ctx.household, ctx.filed(), true),
+        )
       : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () =>
-          wordList(index, leaf.term, leaf.prefix, boost),
+          wordList(index, leaf.term, leaf.prefix, boost, ctx.filed(), !ctx.personal),
         )
 
   if (lookedUp.length === 0 && filterLeaves.length === 0 && deferred.length > 0) {

@@ -15,8 +15,9 @@ import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.t
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
-import { type Indexes, rank, wordList } from './rank.ts'
+import { type Indexes, rank } from './rank.ts'
 import { KIND_ORDER, nameTier } from './suggest.ts'
+import { type Filed, fileItems } from './word-lists.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
 export interface TrackChanges {
@@ -102,8 +103,20 @@ export function createSearch(deps: SearchDeps) {
   const cacheSize = deps.cacheSize ?? 64
   const results = new Map<string, number[]>()
   const shortLists = new Map<string, number[]>()
+  // Items filed by the prefixes of their terms, made in the background (see warm).
+  const filed = new Map<SearchKind, Filed>()
   let cacheStamp = ''
   const stamp = () => `${SEARCH_KINDS.map((k) => indexes[k].generation()).join('.')}:${popularity.version()}`
+
+  function fresh(): void {
+    const now = stamp()
+    if (now !== cacheStamp) {
+      results.clear()
+      shortLists.clear()
+      filed.clear()
+      cacheStamp = now
+    }
+  }
 
   function cached(
     cache: Map<string, number[]>,
@@ -111,12 +124,7 @@ export function createSearch(deps: SearchDeps) {
     key: string,
     compute: () => number[],
   ): number[] {
-    const now = stamp()
-    if (now !== cacheStamp) {
-      results.clear()
-      shortLists.clear()
-      cacheStamp = now
-    }
+    fresh()
     let hit = cache.get(key)
     if (!hit) {
       hit = compute()
@@ -138,30 +146,36 @@ export function createSearch(deps: SearchDeps) {
           shared || userId === undefined
             ? cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${key}`, compute)
             : cached(results, cacheSize, `${kind}\u0000${user}\u0000${key}`, compute),
+        filed: () => {
+          fresh()
+          return filed.get(kind)
+        },
+        personal: userId !== undefined,
       }),
     )
   }
 
-  // The lists a first keystroke needs (each letter and digit, and the name order) are made in the
-  // background once the index is ready and again a second after changes stop, so the first
-  // person to type "a" does not pay a pass over 100k items.
-  const WARM_TERMS = [...'abcdefghijklmnopqrstuvwxyz0123456789']
+  // Every item is filed by the prefixes of its terms in the background once the index is ready,
+  // and again a second after changes stop, so the first person to type "a" does not pay a pass
+  // over 100k items. Until then lists are made by that pass.
   let warming: Promise<void> = Promise.resolve()
   let warmTimer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
 
   async function warm(): Promise<void> {
     for (const kind of SEARCH_KINDS) {
-      const index = indexes[kind]
-      index.byName()
-      for (const term of WARM_TERMS) {
-        if (stopped) return
-        const household = popularity.booster(kind)
-        cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000short:${term}`, () =>
-          wordList(index, term, true, household),
-        )
-        await yieldToLoop()
-      }
+      if (stopped) return
+      fresh()
+      const at = stamp()
+      const made = await fileItems(
+        indexes[kind],
+        popularity.booster(kind),
+        yieldToLoop,
+        () => stopped || stamp() !== at,
+      )
+      fresh()
+      if (made && stamp() === at) filed.set(kind, made)
+      await yieldToLoop()
     }
   }
 
@@ -294,7 +308,12 @@ export function createSearch(deps: SearchDeps) {
         throw err
       }
       const every = deps.popularityRefreshMs ?? 60_000
-      timer = setInterval(() => popularity.refresh(), every)
+      timer = setInterval(() => {
+        const version = popularity.version()
+        popularity.refresh()
+        // New play counts reorder the filed buckets: file them again.
+        if (popularity.version() !== version) warmSoon(0)
+      }, every)
       timer.unref?.()
     },
     stop(): void {
