@@ -3,7 +3,7 @@ import type { Field, SearchKind } from './documents.ts'
 import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
-import { type Filed, wordList } from './word-lists.ts'
+import { type Filed, mayHold, wordList } from './word-lists.ts'
 
 // The query plan, built for latency (MiniSearch with fuzzy and prefix on every term took
 // 30–110 ms at 100k tracks): all terms must match (AND); only the last term is a prefix; only
@@ -181,7 +181,13 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
     const rarest = byRarity[0] as Leaf
     deferred.splice(deferred.indexOf(rarest), 1)
     const list = listOf(rarest)
-    const found = deferred.length === 0 && !q.years ? list : list.filter((id) => keep(index.docs.get(id)))
+    const filed = ctx.filed()
+    // Only items filed under each other word's first letters are searched for it.
+    const marks = filed ? deferred.map((d) => mayHold(index, filed, d.term)) : []
+    const found =
+      deferred.length === 0 && !q.years
+        ? list
+        : list.filter((id) => marks.every((m) => m[id] === 1) && keep(index.docs.get(id)))
     // A short word being typed that nothing starts with may be a typo: look it up, fuzzily.
     if (found.length > 0 || isShort(rarest.term) || index.frequency(rarest.term) > common) return found
     lookedUp.push(rarest)

@@ -19,6 +19,8 @@ export interface Filed {
   /** The household's popularity order: rank → position, and position → rank. */
   order: Int32Array
   rankOf: Int32Array
+  /** The highest id filed, to size marks by id. */
+  maxId: number
 }
 
 /** Where a term is first held: 0 the name starts with it, 1 elsewhere in the name, 2 another field. */
@@ -39,9 +41,12 @@ export async function fileItems(
   const docs = index.byName()
   const boosts = new Float64Array(docs.length)
   const order = new Int32Array(docs.length)
+  let maxId = 0
   for (let at = 0; at < docs.length; at++) {
-    boosts[at] = household((docs[at] as IndexedDoc).id)
+    const id = (docs[at] as IndexedDoc).id
+    boosts[at] = household(id)
     order[at] = at
+    if (id > maxId) maxId = id
   }
   order.sort((a, b) => (boosts[b] as number) - (boosts[a] as number) || a - b)
   const rankOf = new Int32Array(docs.length)
@@ -79,7 +84,18 @@ export async function fileItems(
   }
   const lists = new Map<string, Int32Array>()
   for (const [key, tiers] of filed) lists.set(key, Int32Array.from(tiers.flat()))
-  return { lists, order, rankOf }
+  return { lists, order, rankOf, maxId }
+}
+
+/**
+ * Marks, by id, the items filed under a term's first letters: the only ones that can hold it.
+ * Checking a mark costs far less than a substring search in the item's terms.
+ */
+export function mayHold(index: KindIndex, filed: Filed, term: string): Uint8Array {
+  const docs = index.byName()
+  const marks = new Uint8Array(filed.maxId + 1)
+  for (const at of filed.lists.get(term.slice(0, FILED_LETTERS)) ?? []) marks[(docs[at] as IndexedDoc).id] = 1
+  return marks
 }
 
 /**
