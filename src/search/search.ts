@@ -17,7 +17,7 @@ import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
 import { type Indexes, rank } from './rank.ts'
 import { KIND_ORDER, nameTier } from './suggest.ts'
-import { type Filed, fileItems } from './word-lists.ts'
+import { type Filed, fileItems, wordList } from './word-lists.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
 export interface TrackChanges {
@@ -158,6 +158,7 @@ export function createSearch(deps: SearchDeps) {
   // Every item is filed by the prefixes of its terms in the background once the index is ready,
   // and again a second after changes stop, so the first person to type "a" does not pay a pass
   // over 100k items. Until then lists are made by that pass.
+  const WARM_TERMS = [...'abcdefghijklmnopqrstuvwxyz0123456789']
   let warming: Promise<void> = Promise.resolve()
   let warmTimer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
@@ -175,6 +176,18 @@ export function createSearch(deps: SearchDeps) {
       )
       fresh()
       if (made && stamp() === at) filed.set(kind, made)
+      await yieldToLoop()
+    }
+    // A first keystroke's list is tens of thousands of ids: made now, not while someone waits.
+    for (const kind of SEARCH_KINDS) {
+      const index = indexes[kind]
+      const household = popularity.booster(kind)
+      for (const term of WARM_TERMS) {
+        if (stopped) return
+        cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000short:${term}`, () =>
+          wordList(index, term, true, household, filed.get(kind), true),
+        )
+      }
       await yieldToLoop()
     }
   }

@@ -114,9 +114,9 @@ export function wordList(
   household = false,
 ): number[] {
   const docs = index.byName()
-  const ids = (positions: Iterable<number>) => {
-    const out: number[] = []
-    for (const at of positions) out.push((docs[at] as IndexedDoc).id)
+  const ids = (positions: Int32Array) => {
+    const out = new Array<number>(positions.length)
+    for (let i = 0; i < positions.length; i++) out[i] = (docs[positions[i] as number] as IndexedDoc).id
     return out
   }
   const candidates = filed?.lists.get(term.slice(0, FILED_LETTERS))
