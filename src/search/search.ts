@@ -4,7 +4,6 @@ import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
 import {
-  loadDisplay,
   loadDocs,
   loadNameOrder,
   SEARCH_KINDS,
@@ -16,7 +15,7 @@ import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
 import { type Indexes, rank } from './rank.ts'
-import { KIND_ORDER, nameTier } from './suggest.ts'
+import { mix, type Suggestion } from './suggest.ts'
 import { type Filed, fileItems, wordList } from './word-lists.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
@@ -49,16 +48,7 @@ export interface FindOptions {
   userId?: number
 }
 
-export interface Suggestion {
-  kind: SearchKind
-  id: number
-  name: string
-  /** The artist of an album or track; null for an artist. */
-  artist: string | null
-  albumId: number | null
-  coverId: string | null
-  year: number | null
-}
+export type { Suggestion } from './suggest.ts'
 
 export interface SearchStats {
   state: 'idle' | 'building' | 'ready'
@@ -376,46 +366,14 @@ export function createSearch(deps: SearchDeps) {
         const parsed = parseQuery(q)
         if (parsed.everything || parsed.nothing) return []
         const visible = visibleTo(opts.folderIds)
-        const candidates: { doc: IndexedDoc; kind: SearchKind; tier: number; rank: number }[] = []
-        for (const kind of SEARCH_KINDS) {
+        const best = function* (kind: SearchKind) {
           const docs = indexes[kind].docs
-          let n = 0
           for (const id of ranked(kind, parsed, q, opts.userId)) {
             const doc = docs.get(id)
-            if (!doc || !visible(doc)) continue
-            candidates.push({ doc, kind, tier: nameTier(doc, parsed.terms), rank: n })
-            if (++n >= limit) break
+            if (doc && visible(doc)) yield doc
           }
         }
-        candidates.sort(
-          (a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank,
-        )
-        const shown = candidates.slice(0, limit)
-        const display = Object.fromEntries(
-          SEARCH_KINDS.map((k) => [
-            k,
-            loadDisplay(
-              db,
-              k,
-              shown.filter((c) => c.kind === k).map((c) => c.doc.id),
-            ),
-          ]),
-        ) as Record<SearchKind, ReturnType<typeof loadDisplay>>
-        return shown.flatMap(({ doc, kind }) => {
-          const d = display[kind].get(doc.id)
-          if (!d) return []
-          return [
-            {
-              kind,
-              id: doc.id,
-              name: d.name,
-              artist: d.artist,
-              albumId: doc.albumId,
-              coverId: d.coverId,
-              year: doc.year,
-            },
-          ]
-        })
+        return mix(db, best, parsed.terms, limit)
       })
     },
   }
