@@ -3,13 +3,7 @@ import { busy, invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
-import {
-  loadDocs,
-  loadNameOrder,
-  SEARCH_KINDS,
-  type SearchDoc,
-  type SearchKind,
-} from './documents.ts'
+import { loadDocs, loadNameOrder, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
 import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
