@@ -42,6 +42,9 @@ const FILTER_FIELD: Record<SearchKind, Record<TextFilter, Field | null>> = {
 /** One edit from four letters on: two edits cost several times more in the tree walk and rarely help. */
 export const fuzziness = (term: string): number | false => (isUnspaced(term) || term.length < 4 ? false : 1)
 
+/** Terms held by more items than this are too common to look up: they are checked on candidates. */
+export const commonFrom = (index: KindIndex): number => Math.max(2000, index.docs.size * 0.05)
+
 const isShort = (term: string) => term.length < SHORT && !isUnspaced(term)
 
 /** Does the item hold this term (or, for the word being typed, a term starting with it)? */
@@ -149,7 +152,7 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
 
   const last = q.terms.length - 1
   const lookedUp: Leaf[] = []
-  const common = Math.max(2000, index.docs.size * 0.05)
+  const common = commonFrom(index)
   q.terms.forEach((term, i) => {
     const leaf = { term, prefix: i === last }
     // A word being typed of up to four letters expands to many words: treated like a common one.

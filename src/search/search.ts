@@ -8,7 +8,7 @@ import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.t
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
-import { type Indexes, rank } from './rank.ts'
+import { commonFrom, type Indexes, rank } from './rank.ts'
 import { mix, type Suggestion } from './suggest.ts'
 import { type Filed, fileItems, wordList } from './word-lists.ts'
 
@@ -171,6 +171,14 @@ export function createSearch(deps: SearchDeps) {
         cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000short:${term}`, () =>
           wordList(index, term, true, household, filed.get(kind), true),
         )
+      }
+      // …and so are the lists of the commonest words, whole or being typed ("night" filtered its filed list).
+      for (const term of index.termsAbove(commonFrom(index))) {
+        if (stopped) return
+        for (const prefix of [true, false])
+          cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000word:${term}:${prefix}`, () =>
+            wordList(index, term, prefix, household, filed.get(kind), true),
+          )
       }
       await yieldToLoop()
     }
