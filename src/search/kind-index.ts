@@ -217,6 +217,12 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     /** Documents holding this exact term (any field). */
     frequency: (term: string) => frequency.get(term) ?? 0,
     termCount: () => frequency.size,
+    /** Terms held by more than `n` items. */
+    termsAbove(n: number): string[] {
+      const out: string[] = []
+      for (const [term, count] of frequency) if (count > n) out.push(term)
+      return out
+    },
     /** Every item in the browse lists' order (sort key, then id), read once per change. */
     byName(): readonly IndexedDoc[] {
       byName ??= nameOrder().flatMap((id) => docs.get(id) ?? [])

@@ -1,8 +1,9 @@
 import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
-import { INDEXED, type IndexedDoc, type KindIndex, NAME_END } from './kind-index.ts'
+import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
+import { type Filed, mayHold, wordList } from './word-lists.ts'
 
 // The query plan, built for latency (MiniSearch with fuzzy and prefix on every term took
 // 30–110 ms at 100k tracks): all terms must match (AND); only the last term is a prefix; only
@@ -41,6 +42,9 @@ const FILTER_FIELD: Record<SearchKind, Record<TextFilter, Field | null>> = {
 /** One edit from four letters on: two edits cost several times more in the tree walk and rarely help. */
 export const fuzziness = (term: string): number | false => (isUnspaced(term) || term.length < 4 ? false : 1)
 
+/** Terms held by more items than this are too common to look up: they are checked on candidates. */
+export const commonFrom = (index: KindIndex): number => Math.max(2000, index.docs.size * 0.05)
+
 const isShort = (term: string) => term.length < SHORT && !isUnspaced(term)
 
 /** Does the item hold this term (or, for the word being typed, a term starting with it)? */
@@ -50,32 +54,6 @@ export function holds(doc: IndexedDoc, term: string, prefix: boolean): boolean {
 
 function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
   return !years || (doc.year !== null && doc.year >= years.from && doc.year <= years.to)
-}
-
-/**
- * Every item holding a short or common word, best first: the name starting with it, then the name
- * holding it, then another field; then popularity; then name order. For such words BM25 tells
- * little (every holder scores alike), and one pass of substring searches over the items' terms
- * costs less than scoring tens of thousands of postings.
- */
-export function wordList(
-  index: KindIndex,
-  term: string,
-  prefix: boolean,
-  boost: (id: number) => number,
-): number[] {
-  const needle = prefix ? ` ${term}` : ` ${term} `
-  const hits: { id: number; tier: number; boost: number; at: number }[] = []
-  const docs = index.byName()
-  for (let at = 0; at < docs.length; at++) {
-    const doc = docs[at] as IndexedDoc
-    const i = doc.haystack.indexOf(needle)
-    if (i < 0) continue
-    const tier = i === 0 ? 0 : i < doc.haystack.indexOf(NAME_END) ? 1 : 2
-    hits.push({ id: doc.id, tier, boost: boost(doc.id), at })
-  }
-  hits.sort((a, b) => a.tier - b.tier || b.boost - a.boost || a.at - b.at)
-  return hits.map((h) => h.id)
 }
 
 /** One leaf's matches in one MiniSearch index, id → weighted score. */
@@ -150,6 +128,10 @@ export interface RankContext {
   household: (id: number) => number
   /** Keeps a list until the index or the play counts change (`shared`: the same for every user). */
   cache: (key: string, shared: boolean, compute: () => number[]) => number[]
+  /** The items filed by the prefixes of their terms, once filed after a change. */
+  filed: () => Filed | undefined
+  /** Whether `boost` is the asking user's own (else it is the household's). */
+  personal: boolean
 }
 
 export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankContext): number[] {
@@ -170,7 +152,7 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
 
   const last = q.terms.length - 1
   const lookedUp: Leaf[] = []
-  const common = Math.max(2000, index.docs.size * 0.05)
+  const common = commonFrom(index)
   q.terms.forEach((term, i) => {
     const leaf = { term, prefix: i === last }
     // A word being typed of up to four letters expands to many words: treated like a common one.
@@ -185,9 +167,11 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   /** A word's ranked list, kept until the index or the play counts change. */
   const listOf = (leaf: Leaf) =>
     isShort(leaf.term)
-      ? ctx.cache(`short:${leaf.term}`, true, () => wordList(index, leaf.term, true, ctx.household))
+      ? ctx.cache(`short:${leaf.term}`, true, () =>
+          wordList(index, leaf.term, true, ctx.household, ctx.filed(), true),
+        )
       : ctx.cache(`word:${leaf.term}:${leaf.prefix}`, false, () =>
-          wordList(index, leaf.term, leaf.prefix, boost),
+          wordList(index, leaf.term, leaf.prefix, boost, ctx.filed(), !ctx.personal),
         )
 
   if (lookedUp.length === 0 && filterLeaves.length === 0 && deferred.length > 0) {
@@ -200,7 +184,13 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
     const rarest = byRarity[0] as Leaf
     deferred.splice(deferred.indexOf(rarest), 1)
     const list = listOf(rarest)
-    const found = deferred.length === 0 && !q.years ? list : list.filter((id) => keep(index.docs.get(id)))
+    const filed = ctx.filed()
+    // Only items filed under each other word's first letters are searched for it.
+    const marks = filed ? deferred.map((d) => mayHold(index, filed, d.term)) : []
+    const found =
+      deferred.length === 0 && !q.years
+        ? list
+        : list.filter((id) => marks.every((m) => m[id] === 1) && keep(index.docs.get(id)))
     // A short word being typed that nothing starts with may be a typo: look it up, fuzzily.
     if (found.length > 0 || isShort(rarest.term) || index.frequency(rarest.term) > common) return found
     lookedUp.push(rarest)

@@ -3,20 +3,14 @@ import { busy, invalid } from '../lib/errors.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
-import {
-  loadDisplay,
-  loadDocs,
-  loadNameOrder,
-  SEARCH_KINDS,
-  type SearchDoc,
-  type SearchKind,
-} from './documents.ts'
+import { loadDocs, loadNameOrder, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
 import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
-import { type Indexes, rank, wordList } from './rank.ts'
-import { KIND_ORDER, nameTier } from './suggest.ts'
+import { commonFrom, type Indexes, rank } from './rank.ts'
+import { mix, type Suggestion } from './suggest.ts'
+import { type Filed, fileItems, wordList } from './word-lists.ts'
 
 /** What a scan changed, as the catalog announces it (`tracks.changed`). */
 export interface TrackChanges {
@@ -48,16 +42,7 @@ export interface FindOptions {
   userId?: number
 }
 
-export interface Suggestion {
-  kind: SearchKind
-  id: number
-  name: string
-  /** The artist of an album or track; null for an artist. */
-  artist: string | null
-  albumId: number | null
-  coverId: string | null
-  year: number | null
-}
+export type { Suggestion } from './suggest.ts'
 
 export interface SearchStats {
   state: 'idle' | 'building' | 'ready'
@@ -102,8 +87,20 @@ export function createSearch(deps: SearchDeps) {
   const cacheSize = deps.cacheSize ?? 64
   const results = new Map<string, number[]>()
   const shortLists = new Map<string, number[]>()
+  // Items filed by the prefixes of their terms, made in the background (see warm).
+  const filed = new Map<SearchKind, Filed>()
   let cacheStamp = ''
   const stamp = () => `${SEARCH_KINDS.map((k) => indexes[k].generation()).join('.')}:${popularity.version()}`
+
+  function fresh(): void {
+    const now = stamp()
+    if (now !== cacheStamp) {
+      results.clear()
+      shortLists.clear()
+      filed.clear()
+      cacheStamp = now
+    }
+  }
 
   function cached(
     cache: Map<string, number[]>,
@@ -111,12 +108,7 @@ export function createSearch(deps: SearchDeps) {
     key: string,
     compute: () => number[],
   ): number[] {
-    const now = stamp()
-    if (now !== cacheStamp) {
-      results.clear()
-      shortLists.clear()
-      cacheStamp = now
-    }
+    fresh()
     let hit = cache.get(key)
     if (!hit) {
       hit = compute()
@@ -138,13 +130,18 @@ export function createSearch(deps: SearchDeps) {
           shared || userId === undefined
             ? cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${key}`, compute)
             : cached(results, cacheSize, `${kind}\u0000${user}\u0000${key}`, compute),
+        filed: () => {
+          fresh()
+          return filed.get(kind)
+        },
+        personal: userId !== undefined,
       }),
     )
   }
 
-  // The lists a first keystroke needs (each letter and digit, and the name order) are made in the
-  // background once the index is ready and again a second after changes stop, so the first
-  // person to type "a" does not pay a pass over 100k items.
+  // Every item is filed by the prefixes of its terms in the background once the index is ready,
+  // and again a second after changes stop, so the first person to type "a" does not pay a pass
+  // over 100k items. Until then lists are made by that pass.
   const WARM_TERMS = [...'abcdefghijklmnopqrstuvwxyz0123456789']
   let warming: Promise<void> = Promise.resolve()
   let warmTimer: ReturnType<typeof setTimeout> | undefined
@@ -152,16 +149,38 @@ export function createSearch(deps: SearchDeps) {
 
   async function warm(): Promise<void> {
     for (const kind of SEARCH_KINDS) {
+      if (stopped) return
+      fresh()
+      const at = stamp()
+      const made = await fileItems(
+        indexes[kind],
+        popularity.booster(kind),
+        yieldToLoop,
+        () => stopped || stamp() !== at,
+      )
+      fresh()
+      if (made && stamp() === at) filed.set(kind, made)
+      await yieldToLoop()
+    }
+    // A first keystroke's list is tens of thousands of ids: made now, not while someone waits.
+    for (const kind of SEARCH_KINDS) {
       const index = indexes[kind]
-      index.byName()
+      const household = popularity.booster(kind)
       for (const term of WARM_TERMS) {
         if (stopped) return
-        const household = popularity.booster(kind)
         cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000short:${term}`, () =>
-          wordList(index, term, true, household),
+          wordList(index, term, true, household, filed.get(kind), true),
         )
-        await yieldToLoop()
       }
+      // …and so are the lists of the commonest words, whole or being typed ("night" filtered its filed list).
+      for (const term of index.termsAbove(commonFrom(index))) {
+        if (stopped) return
+        for (const prefix of [true, false])
+          cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000word:${term}:${prefix}`, () =>
+            wordList(index, term, prefix, household, filed.get(kind), true),
+          )
+      }
+      await yieldToLoop()
     }
   }
 
@@ -294,7 +313,12 @@ export function createSearch(deps: SearchDeps) {
         throw err
       }
       const every = deps.popularityRefreshMs ?? 60_000
-      timer = setInterval(() => popularity.refresh(), every)
+      timer = setInterval(() => {
+        const version = popularity.version()
+        popularity.refresh()
+        // New play counts reorder the filed buckets: file them again.
+        if (popularity.version() !== version) warmSoon(0)
+      }, every)
       timer.unref?.()
     },
     stop(): void {
@@ -344,46 +368,14 @@ export function createSearch(deps: SearchDeps) {
         const parsed = parseQuery(q)
         if (parsed.everything || parsed.nothing) return []
         const visible = visibleTo(opts.folderIds)
-        const candidates: { doc: IndexedDoc; kind: SearchKind; tier: number; rank: number }[] = []
-        for (const kind of SEARCH_KINDS) {
+        const best = function* (kind: SearchKind) {
           const docs = indexes[kind].docs
-          let n = 0
           for (const id of ranked(kind, parsed, q, opts.userId)) {
             const doc = docs.get(id)
-            if (!doc || !visible(doc)) continue
-            candidates.push({ doc, kind, tier: nameTier(doc, parsed.terms), rank: n })
-            if (++n >= limit) break
+            if (doc && visible(doc)) yield doc
           }
         }
-        candidates.sort(
-          (a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank,
-        )
-        const shown = candidates.slice(0, limit)
-        const display = Object.fromEntries(
-          SEARCH_KINDS.map((k) => [
-            k,
-            loadDisplay(
-              db,
-              k,
-              shown.filter((c) => c.kind === k).map((c) => c.doc.id),
-            ),
-          ]),
-        ) as Record<SearchKind, ReturnType<typeof loadDisplay>>
-        return shown.flatMap(({ doc, kind }) => {
-          const d = display[kind].get(doc.id)
-          if (!d) return []
-          return [
-            {
-              kind,
-              id: doc.id,
-              name: d.name,
-              artist: d.artist,
-              albumId: doc.albumId,
-              coverId: d.coverId,
-              year: doc.year,
-            },
-          ]
-        })
+        return mix(db, best, parsed.terms, limit)
       })
     },
   }

@@ -1,4 +1,5 @@
-import type { SearchKind } from './documents.ts'
+import type { Db } from '../platform/sqlite.ts'
+import { loadDisplay, SEARCH_KINDS, type SearchKind } from './documents.ts'
 import { type IndexedDoc, nameTerms } from './kind-index.ts'
 import { fuzziness } from './rank.ts'
 
@@ -50,4 +51,59 @@ export function nameTier(doc: IndexedDoc, terms: readonly string[]): number {
     if (words.length > 0 && words.every((t) => terms.includes(t))) return 0
   }
   return worst
+}
+
+export interface Suggestion {
+  kind: SearchKind
+  id: number
+  name: string
+  /** The artist of an album or track; null for an artist. */
+  artist: string | null
+  albumId: number | null
+  coverId: string | null
+  year: number | null
+}
+
+/** Up to `limit` suggestions from each kind's best items (visible to the asker), mixed, with what they show. */
+export function mix(
+  db: Db,
+  best: (kind: SearchKind) => Iterable<IndexedDoc>,
+  terms: readonly string[],
+  limit: number,
+): Suggestion[] {
+  const candidates: { doc: IndexedDoc; kind: SearchKind; tier: number; rank: number }[] = []
+  for (const kind of SEARCH_KINDS) {
+    let n = 0
+    for (const doc of best(kind)) {
+      candidates.push({ doc, kind, tier: nameTier(doc, terms), rank: n })
+      if (++n >= limit) break
+    }
+  }
+  candidates.sort((a, b) => a.tier - b.tier || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank)
+  const shown = candidates.slice(0, limit)
+  const display = Object.fromEntries(
+    SEARCH_KINDS.map((k) => [
+      k,
+      loadDisplay(
+        db,
+        k,
+        shown.filter((c) => c.kind === k).map((c) => c.doc.id),
+      ),
+    ]),
+  ) as Record<SearchKind, ReturnType<typeof loadDisplay>>
+  return shown.flatMap(({ doc, kind }) => {
+    const d = display[kind].get(doc.id)
+    if (!d) return []
+    return [
+      {
+        kind,
+        id: doc.id,
+        name: d.name,
+        artist: d.artist,
+        albumId: doc.albumId,
+        coverId: d.coverId,
+        year: doc.year,
+      },
+    ]
+  })
 }
