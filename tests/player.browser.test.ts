@@ -16,8 +16,8 @@ import { type Running, removeDir } from './helpers/server.ts'
 
 // The web player as a listener uses it, in Debian's Chromium against the real server: sign in,
 // browse, play an album through hls.js, seek, skip, change quality, reload and resume, and pin an
-// album to play it with the server stopped. Screenshots of the main views (desktop and phone) go
-// to artifacts/screenshots/. The tests run in order on one page, as one listening session.
+// album and a playlist to play them with the server stopped. Screenshots of the main views
+// (desktop and phone) go to artifacts/screenshots/. The tests run in order on one page, as one listening session.
 
 setDefaultTimeout(120_000)
 
@@ -296,18 +296,48 @@ describe('the web player in a browser', () => {
     expect(items.map((p) => [p.name, p.entryCount])).toEqual([['Evening', 2]])
   })
 
-  it('pins an album offline and plays it with the server stopped', async () => {
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
+  const pinHere = async () => {
+    await page.getByRole('button', { name: 'Make available offline' }).click()
+    await page.getByRole('button', { name: /Available offline/ }).waitFor({ timeout: 60_000 })
+  }
+  const cachedKeys = () =>
+    page.evaluate(async () => (await (await caches.open('tonearm-offline')).keys()).map((r) => r.url))
+
+  it('pins an album and a playlist offline and plays both with the server stopped', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready)
     await page.waitForFunction(() => !!navigator.serviceWorker.controller)
     await openAlbum(page, '夜明けの音')
-    await page.getByRole('button', { name: 'Make available offline' }).click()
-    await page.getByRole('button', { name: /Available offline/ }).waitFor({ timeout: 60_000 })
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Offline' }).click()
+    await pinHere()
+    await nav('Playlists')
+    await page.getByRole('list', { name: 'Playlists' }).getByRole('link', { name: 'Evening' }).click()
+    await page.getByRole('heading', { name: 'Evening', level: 1 }).waitFor()
+    await pinHere()
+    const withPlaylist = await cachedKeys()
+
+    // The album the playlist was made from shares its two tracks: pinning it stores only the third,
+    // and removing it again must leave the playlist whole.
+    await openAlbum(page, 'Lumière du Soir')
+    await pinHere()
+    await nav('Offline')
+    await page.getByRole('list', { name: 'Albums available offline' }).getByRole('listitem').nth(1).waitFor()
+    expect(await page.getByTestId('storage').textContent()).toMatch(
+      /^2 albums · 1 playlists · \d+ KB of music stored/,
+    )
+    await page.getByRole('button', { name: 'Remove Lumière du Soir from this device' }).click()
     await page
-      .getByRole('list', { name: 'Albums available offline' })
-      .getByRole('link', { name: '夜明けの音' })
+      .getByRole('button', { name: 'Remove Lumière du Soir from this device' })
+      .waitFor({ state: 'detached' })
+    expect((await cachedKeys()).sort()).toEqual(withPlaylist.sort())
+
+    await page
+      .getByRole('list', { name: 'Playlists available offline' })
+      .getByRole('link', { name: 'Evening' })
       .waitFor()
-    expect(await page.getByTestId('storage').textContent()).toMatch(/^1 albums · \d+ KB of music stored/)
+    expect(await page.getByTestId('storage').textContent()).toMatch(
+      /^1 albums · 1 playlists · \d+ KB of music stored/,
+    )
     await screenshot(page, 'offline')
 
     await server.stop()
@@ -327,14 +357,31 @@ describe('the web player in a browser', () => {
       () => document.querySelector('[data-testid=now-title]')?.textContent !== '朝霧 (Asagiri)',
     )
     await waitForTime(page, 0.5)
+
+    await nav('Offline')
+    await page
+      .getByRole('list', { name: 'Playlists available offline' })
+      .getByRole('link', { name: 'Evening' })
+      .click()
+    await page.getByRole('heading', { name: 'Evening', level: 1 }).waitFor()
+    await page.getByRole('button', { name: 'Play', exact: false }).first().click()
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=now-title]')?.textContent === 'Déjà Vu à Montréal',
+    )
+    await waitForTime(page, 1)
+    await page.getByRole('button', { name: 'Next', exact: true }).click()
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=now-title]')?.textContent !== 'Déjà Vu à Montréal',
+    )
+    await waitForTime(page, 0.5)
   })
 
-  it('removes a pinned album and gives its storage back', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Offline' }).click()
+  it('removes the pinned album and playlist and gives their storage back', async () => {
+    await nav('Offline')
     await page.getByRole('button', { name: 'Remove 夜明けの音 from this device' }).click()
-    await page.getByText('Open an album and choose').waitFor()
-    const kept = await page.evaluate(async () => (await (await caches.open('tonearm-offline')).keys()).length)
-    expect(kept).toBe(0)
+    await page.getByRole('button', { name: 'Remove Evening from this device' }).click()
+    await page.getByText('Open an album or a playlist and choose').waitFor()
+    expect(await cachedKeys()).toEqual([])
   })
 
   it('signs out and leaves nothing of the listener behind', async () => {

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // The service worker: the app shell from Cache Storage when the server cannot be reached, pinned
-// albums' media from the offline cache, and the last answer of a pinned album's API calls.
+// albums' and playlists' media from the offline cache, and the last answer of their API calls.
 // scripts/build-web.ts defines SHELL (the bundled files) and VERSION (their hash) when it builds this.
 export {}
 

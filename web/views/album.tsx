@@ -1,53 +1,11 @@
-import { useState } from 'preact/hooks'
 import { AlbumGrid } from '../components/album-grid.tsx'
 import { Cover } from '../components/cover.tsx'
+import { PinButton } from '../components/pin-button.tsx'
 import { TrackList } from '../components/track-list.tsx'
 import { useServices } from '../lib/context.ts'
 import type { AlbumDetail, ArtistDetail } from '../lib/types.ts'
-import { formatBytes, formatTime, useApi } from '../lib/use-api.ts'
+import { formatTime, useApi } from '../lib/use-api.ts'
 import { AddToPlaylist } from './playlists.tsx'
-
-function PinButton({ album }: { album: AlbumDetail }) {
-  const { offline } = useServices()
-  const [failed, setFailed] = useState<string | null>(null)
-  if (!offline.available) return null
-  const pinned = offline.pinned.value[album.id]
-  const busy = offline.busy.value[album.id]
-  if (busy)
-    return (
-      <button type="button" disabled aria-live="polite">
-        Saving… {busy}
-      </button>
-    )
-  if (pinned)
-    return (
-      <button
-        type="button"
-        onClick={() => void offline.unpin(album.id)}
-        title={`${formatBytes(pinned.bytes)} stored`}
-      >
-        ✓ Available offline — remove
-      </button>
-    )
-  return (
-    <>
-      <button
-        type="button"
-        onClick={() => {
-          setFailed(null)
-          offline.pin(album.id).catch((e: Error) => setFailed(`Could not keep it offline: ${e.message}`))
-        }}
-      >
-        Make available offline
-      </button>
-      {failed && (
-        <span class="error" role="alert">
-          {failed}
-        </span>
-      )}
-    </>
-  )
-}
 
 export function Album({ id }: { id: string }) {
   const { player } = useServices()
@@ -83,7 +41,7 @@ export function Album({ id }: { id: string }) {
               + Queue
             </button>
             <AddToPlaylist tracks={a.tracks} label={`Add ${a.name} to a playlist`} />
-            <PinButton album={a} />
+            <PinButton target={{ kind: 'album', id: a.id }} />
           </div>
         </div>
       </header>

@@ -1,6 +1,7 @@
 // Playlists (GET/POST /api/playlists, /api/playlists/{id} and its entries): yours and the public
 // ones of others; play, reorder, remove, rename, delete; save the queue as a new one.
 import { useState } from 'preact/hooks'
+import { PinButton } from '../components/pin-button.tsx'
 import { api } from '../lib/api.ts'
 import { useServices } from '../lib/context.ts'
 import { navigate } from '../lib/router.ts'
@@ -103,6 +104,7 @@ export function Playlist({ id }: { id: string }) {
         <button type="button" disabled={tracks.length === 0} onClick={() => player.add(tracks)}>
           + Queue
         </button>
+        {tracks.length > 0 && <PinButton target={{ kind: 'playlist', id: p.id }} />}
         {p.editable && (
           <>
             <button type="button" onClick={() => void change('', { public: !p.public }, 'PATCH')}>

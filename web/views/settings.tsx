@@ -109,7 +109,8 @@ export function SettingsView() {
         <section aria-labelledby="offline-h">
           <h2 id="offline-h">Offline</h2>
           <p>
-            {Object.keys(offline.pinned.value).length} albums kept offline · <a href="/offline">manage</a>
+            {Object.keys(offline.pinned.value).length} albums and playlists kept offline ·{' '}
+            <a href="/offline">manage</a>
             {offline.usage.value && ` · ${formatBytes(offline.usage.value.used)} used on this device`}
           </p>
         </section>
