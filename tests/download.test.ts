@@ -3,7 +3,15 @@ import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { demoLibraryCopy } from './helpers/library.ts'
-import { fromSource, type Running, removeDir, start, tempDir, waitForHealth } from './helpers/server.ts'
+import {
+  fromSource,
+  type Running,
+  removeDir,
+  start,
+  tempDir,
+  waitForHealth,
+  waitForScanned,
+} from './helpers/server.ts'
 
 // Zip downloads against the real server and the demo library, split into two music folders: an
 // album, a playlist over REST and an album and a directory over Subsonic's `download`, unzipped
@@ -33,11 +41,7 @@ beforeAll(async () => {
   data = tempDir()
   server = await start(fromSource, ['--data', data, '--music', kids, '--music', grownUps], { admin: true })
   await waitForHealth(server.url, (b) => b.components.scanner?.status === 'ok')
-  for (let i = 0; i < 300; i++) {
-    const scan = (await (await server.api('/api/scan')).json()) as Json
-    if (scan.state === 'idle' && scan.lastScan) break
-    await Bun.sleep(100)
-  }
+  await waitForScanned(server)
   adminPassword = ((await (await server.api('/api/me/subsonic-password', { method: 'POST' })).json()) as Json)
     .password
 })

@@ -3,7 +3,15 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { M3U8Parser } from 'hls.js'
 import { demoLibrary } from './helpers/library.ts'
-import { fromSource, type Running, removeDir, start, tempDir, waitForHealth } from './helpers/server.ts'
+import {
+  fromSource,
+  type Running,
+  removeDir,
+  start,
+  tempDir,
+  waitForHealth,
+  waitForScanned,
+} from './helpers/server.ts'
 
 // Streaming against the real server from source: the catalog resolves scanned tracks, folder grants
 // come from the accounts, segments are made by the configured engine (WASM here, as in CI).
@@ -23,11 +31,7 @@ beforeAll(async () => {
     server.url,
     (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
   )
-  for (let i = 0; i < 300; i++) {
-    const scan = (await (await server.api('/api/scan')).json()) as Json
-    if (scan.state === 'idle' && scan.lastScan) break
-    await Bun.sleep(100)
-  }
+  await waitForScanned(server)
 })
 afterAll(async () => {
   await server?.stop()

@@ -4,7 +4,15 @@ import { join } from 'node:path'
 import { M3U8Parser } from 'hls.js'
 import { SubsonicAPI } from 'subsonic-api'
 import { demoLibrary } from './helpers/library.ts'
-import { fromSource, type Running, removeDir, start, tempDir, waitForHealth } from './helpers/server.ts'
+import {
+  fromSource,
+  type Running,
+  removeDir,
+  start,
+  tempDir,
+  waitForHealth,
+  waitForScanned,
+} from './helpers/server.ts'
 
 // The real server from source, driven by subsonic-api — an independent Subsonic client from npm,
 // not written by this project — the way a phone app uses it: sign in with the app password, browse,
@@ -28,12 +36,7 @@ beforeAll(async () => {
     server.url,
     (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
   )
-  for (let i = 0; i < 300; i++) {
-    const scan = (await (await server.api('/api/scan')).json()) as Json
-    const health = (await (await server.api('/api/health')).json()) as Json
-    if (scan.state === 'idle' && scan.lastScan && health.components.search?.status === 'ok') break
-    await Bun.sleep(100)
-  }
+  await waitForScanned(server, { search: true })
   const created = (await (await server.api('/api/me/subsonic-password', { method: 'POST' })).json()) as Json
   // Token auth (u + t + s) with a fresh salt per request: the client's default.
   api = new SubsonicAPI({ url: server.url, auth: { username: 'admin', password: created.password } })

@@ -6,7 +6,16 @@ import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS } from './device-page.ts'
 import { demoLibrary } from './library.ts'
-import { fromSource, ROOT, type Running, start, TEST_ADMIN, tempDir, waitForHealth } from './server.ts'
+import {
+  fromSource,
+  ROOT,
+  type Running,
+  start,
+  TEST_ADMIN,
+  tempDir,
+  waitForHealth,
+  waitForScanned,
+} from './server.ts'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots')
@@ -28,11 +37,7 @@ export async function startPlayerServer(): Promise<{ server: Running; data: stri
     server.url,
     (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
   )
-  for (let i = 0; i < 300; i++) {
-    const scan = (await (await server.api('/api/scan')).json()) as { state: string; lastScan: unknown }
-    if (scan.state === 'idle' && scan.lastScan) break
-    await Bun.sleep(100)
-  }
+  await waitForScanned(server)
   return { server, data }
 }
 

@@ -174,6 +174,19 @@ export async function waitForHealth(
   throw new Error(`health never became ready; last: ${JSON.stringify(last)}`)
 }
 
+/** Waits until the server's first scan has finished (and, when asked, the search index is built). */
+export async function waitForScanned(server: Running, opts: { search?: boolean } = {}): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const scan = (await (await server.api('/api/scan')).json()) as { state: string; lastScan: unknown }
+    const searchReady =
+      !opts.search ||
+      ((await (await server.api('/api/health')).json()) as HealthBody).components.search?.status === 'ok'
+    if (scan.state === 'idle' && scan.lastScan && searchReady) return
+    await Bun.sleep(100)
+  }
+  throw new Error('the first scan never finished')
+}
+
 export interface HealthBody {
   status: string
   version: string
