@@ -3,6 +3,7 @@ import { invalid } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import { fold, sortKeyOf } from '../normalize.ts'
 import { inFolders, iso } from './page.ts'
+import { trackFilters } from './tracks.ts'
 
 // Tracks as a player-facing API lists them: everything a song entry shows (file facts, tags,
 // artists, genres) for many tracks in a few bulk queries, in offset pages — the shape the Subsonic
@@ -90,14 +91,8 @@ export function listSongs(db: Db, q: SongQuery = {}): Song[] {
   if (!Number.isInteger(offset) || offset < 0)
     throw invalid('offset: must be a whole number, 0 or more', { field: 'offset' })
   if (q.ids?.length === 0 || limit === 0) return []
-  const filters: SQL[] = [sql`t.missing_at IS NULL`, inFolders(sql`t.folder_id`, q.folderIds)]
+  const filters = trackFilters(q)
   if (q.ids) filters.push(sql`t.id IN (${idList(q.ids)})`)
-  if (q.albumId !== undefined) filters.push(sql`t.album_id = ${q.albumId}`)
-  if (q.artistId !== undefined)
-    filters.push(sql`t.id IN (SELECT track_id FROM track_artists WHERE artist_id = ${q.artistId})`)
-  if (q.genre !== undefined)
-    filters.push(sql`t.id IN (SELECT tg.track_id FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
-      WHERE g.norm_name = ${fold(q.genre)})`)
   if (q.fromYear !== undefined) filters.push(sql`t.year >= ${q.fromYear}`)
   if (q.toYear !== undefined) filters.push(sql`t.year <= ${q.toYear}`)
   if (q.dir) filters.push(sql`t.folder_id = ${q.dir.folderId} AND t.dir = ${q.dir.dir}`)

@@ -127,11 +127,8 @@ function summary(r: Row, gain: GainOptions): TrackSummary {
   }
 }
 
-export function listTracks(db: Db, q: TrackQuery = {}, gain = DEFAULT_GAIN): Page<TrackSummary> {
-  const sort = q.sort ?? 'name'
-  const keys = SORTS[sort]
-  const limit = limitOf(q.limit)
-  const cursor = decodeCursor(q.cursor, `tracks:${sort}`, keys.length)
+/** The WHERE terms every track list shares: present, in the caller's folders, and the browse filters. */
+export function trackFilters(q: Pick<TrackQuery, 'folderIds' | 'albumId' | 'artistId' | 'genre'>): SQL[] {
   const filters: SQL[] = [visible(q.folderIds)]
   if (q.albumId !== undefined) filters.push(sql`t.album_id = ${q.albumId}`)
   if (q.artistId !== undefined)
@@ -139,6 +136,15 @@ export function listTracks(db: Db, q: TrackQuery = {}, gain = DEFAULT_GAIN): Pag
   if (q.genre !== undefined)
     filters.push(sql`t.id IN (SELECT tg.track_id FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
       WHERE g.norm_name = ${fold(q.genre)})`)
+  return filters
+}
+
+export function listTracks(db: Db, q: TrackQuery = {}, gain = DEFAULT_GAIN): Page<TrackSummary> {
+  const sort = q.sort ?? 'name'
+  const keys = SORTS[sort]
+  const limit = limitOf(q.limit)
+  const cursor = decodeCursor(q.cursor, `tracks:${sort}`, keys.length)
+  const filters = trackFilters(q)
   const rows = db.all<Row>(sql`SELECT * FROM (SELECT ${COLUMNS} FROM ${FROM}
     WHERE ${sql.join(filters, sql` AND `)}) WHERE ${after(keys, cursor)} ORDER BY ${orderBy(keys)} LIMIT ${limit + 1}`)
   return toPage(`tracks:${sort}`, rows, limit, keys, (r) => summary(r, gain))
