@@ -77,25 +77,12 @@ export interface Genre {
   trackCount: number
 }
 
-export interface Rendition {
-  id: string
-  kind: 'hls' | 'file' | 'original'
-  codec: string
-  bitrateKbps?: number
-  mimeType: string
-  url: string
-}
+// The play answer's shape is the server's own type (erased at bundling), so the two cannot drift.
+import type { PlayInfo as ServerPlayInfo } from '../../src/stream/play.ts'
 
-export interface PlayInfo {
-  trackId: number
-  hls: string
-  progressive: string
-  durationMs: number
-  gainDb: number
-  /** `none` until the server has measured the track's loudness (it does so with the first cut). */
-  gain?: { basis: 'ebur128' | 'replaygain' | 'none' }
-  expiresAt: string
-  renditions: Rendition[]
+export type { Rendition } from '../../src/stream/play.ts'
+
+export interface PlayInfo extends ServerPlayInfo {
   /** Set on the copy kept for a pinned track: its URLs point at one rung in Cache Storage. */
   offline?: boolean
 }
