@@ -9,9 +9,9 @@ import {
   openAlbum,
   screenshot,
   signIn,
-  startPlayerServer,
   waitForTime,
 } from './helpers/browser.ts'
+import { startDemoServer } from './helpers/library.ts'
 import { type Running, removeDir } from './helpers/server.ts'
 
 // The web player as a listener uses it, in Debian's Chromium against the real server: sign in,
@@ -31,7 +31,7 @@ const problems: string[] = []
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`)
-  ;({ server, data } = await startPlayerServer())
+  ;({ server, data } = await startDemoServer())
   browser = await launchBrowser()
   context = await newPlayerContext(browser)
   page = await context.newPage()

@@ -2,16 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bu
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { M3U8Parser } from 'hls.js'
-import { demoLibrary } from './helpers/library.ts'
-import {
-  fromSource,
-  type Running,
-  removeDir,
-  start,
-  tempDir,
-  waitForHealth,
-  waitForScanned,
-} from './helpers/server.ts'
+import { startDemoServer } from './helpers/library.ts'
+import { type Running, removeDir } from './helpers/server.ts'
 
 // Streaming against the real server from source: the catalog resolves scanned tracks, folder grants
 // come from the accounts, segments are made by the configured engine (WASM here, as in CI).
@@ -24,14 +16,7 @@ let server: Running
 type Json = Record<string, any>
 
 beforeAll(async () => {
-  music = await demoLibrary()
-  data = tempDir()
-  server = await start(fromSource, ['--data', data, '--music', music, '--engine', 'wasm'], { admin: true })
-  await waitForHealth(
-    server.url,
-    (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
-  )
-  await waitForScanned(server)
+  ;({ server, data, music } = await startDemoServer())
 })
 afterAll(async () => {
   await server?.stop()

@@ -3,16 +3,8 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { M3U8Parser } from 'hls.js'
 import { SubsonicAPI } from 'subsonic-api'
-import { demoLibrary } from './helpers/library.ts'
-import {
-  fromSource,
-  type Running,
-  removeDir,
-  start,
-  tempDir,
-  waitForHealth,
-  waitForScanned,
-} from './helpers/server.ts'
+import { startDemoServer } from './helpers/library.ts'
+import { type Running, removeDir } from './helpers/server.ts'
 
 // The real server from source, driven by subsonic-api — an independent Subsonic client from npm,
 // not written by this project — the way a phone app uses it: sign in with the app password, browse,
@@ -29,14 +21,7 @@ let keyApi: SubsonicAPI
 type Json = Record<string, any>
 
 beforeAll(async () => {
-  music = await demoLibrary()
-  data = tempDir()
-  server = await start(fromSource, ['--data', data, '--music', music, '--engine', 'wasm'], { admin: true })
-  await waitForHealth(
-    server.url,
-    (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
-  )
-  await waitForScanned(server, { search: true })
+  ;({ server, data, music } = await startDemoServer({ search: true }))
   const created = (await (await server.api('/api/me/subsonic-password', { method: 'POST' })).json()) as Json
   // Token auth (u + t + s) with a fresh salt per request: the client's default.
   api = new SubsonicAPI({ url: server.url, auth: { username: 'admin', password: created.password } })

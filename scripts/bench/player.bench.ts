@@ -13,14 +13,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
-import { launchBrowser, openAlbum, signIn, startPlayerServer } from '../../tests/helpers/browser.ts'
+import { launchBrowser, openAlbum, signIn } from '../../tests/helpers/browser.ts'
+import { startDemoServer } from '../../tests/helpers/library.ts'
 import { ROOT, removeDir } from '../../tests/helpers/server.ts'
 import { against, emit, median, type Result, result } from './lib.ts'
 
 const say = (line: string) => process.stderr.write(`player bench: ${line}\n`)
 const kb = (n: number) => +(n / 1024).toFixed(1)
 
-const { server, data } = await startPlayerServer()
+const { server, data } = await startDemoServer()
 const browser = await launchBrowser()
 const results: Result[] = []
 

@@ -5,17 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS } from './device-page.ts'
-import { demoLibrary } from './library.ts'
-import {
-  fromSource,
-  ROOT,
-  type Running,
-  start,
-  TEST_ADMIN,
-  tempDir,
-  waitForHealth,
-  waitForScanned,
-} from './server.ts'
+import { ROOT, TEST_ADMIN } from './server.ts'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots')
@@ -24,21 +14,6 @@ export const PHONE = { width: 390, height: 844 }
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-}
-
-/** The server on a fresh data directory with the demo library scanned and the audio engine up. */
-export async function startPlayerServer(): Promise<{ server: Running; data: string }> {
-  const music = await demoLibrary()
-  const data = tempDir()
-  const server = await start(fromSource, ['--data', data, '--music', music, '--engine', 'wasm'], {
-    admin: true,
-  })
-  await waitForHealth(
-    server.url,
-    (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
-  )
-  await waitForScanned(server)
-  return { server, data }
 }
 
 export async function signIn(page: Page, url: string): Promise<void> {

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createAudioEngine } from '../../src/audio/index.ts'
 import { generateDemoLibrary } from '../../src/demo/index.ts'
-import { ROOT, tempDir } from './server.ts'
+import { fromSource, ROOT, type Running, start, tempDir, waitForHealth, waitForScanned } from './server.ts'
 
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus')
 const FIXTURES = join(ROOT, 'data', 'test-fixtures')
@@ -30,4 +30,24 @@ export async function demoLibraryCopy(): Promise<string> {
   cpSync(source, dest, { recursive: true })
   if (!existsSync(dest)) throw new Error(`copy of ${source} failed`)
   return dest
+}
+
+/**
+ * The real server from source on a fresh data directory and the demo library, once the audio engine is
+ * up and the first scan is done (and, when asked, the search index is built).
+ */
+export async function startDemoServer(
+  opts: { search?: boolean } = {},
+): Promise<{ server: Running; data: string; music: string }> {
+  const music = await demoLibrary()
+  const data = tempDir()
+  const server = await start(fromSource, ['--data', data, '--music', music, '--engine', 'wasm'], {
+    admin: true,
+  })
+  await waitForHealth(
+    server.url,
+    (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
+  )
+  await waitForScanned(server, opts)
+  return { server, data, music }
 }
