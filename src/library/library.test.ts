@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import type { Principal } from '../accounts/index.ts'
-import { DomainError } from '../lib/errors.ts'
 import {
+  fails,
   type LibraryApp,
   libraryApp,
   markMissing,
   purgeTrack,
   type SeededAlbum,
   seedAlbum,
+  signedIn,
 } from '../playlists/testing.ts'
 
 let t: LibraryApp
@@ -17,21 +18,7 @@ let kid: Principal
 let jazz: SeededAlbum
 let rock: SeededAlbum
 
-const principal = (token: string) => {
-  const p = t.accounts.auth.authenticate(token)
-  if (!p) throw new Error('signed in')
-  return p
-}
-const fails = (fn: () => unknown): DomainError => {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof DomainError) return err
-    throw err
-  }
-  throw new Error('expected a domain error')
-}
-
+const principal = (token: string) => signedIn(t, token)
 beforeAll(async () => {
   t = await libraryApp()
   jazz = seedAlbum(t.db, { folderId: 1, artist: 'Café Aurora', album: 'Lumière', titles: ['A', 'B', 'C'] })

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { XMLParser } from 'fast-xml-parser'
 import type { Principal } from '../accounts/index.ts'
-import { DomainError } from '../lib/errors.ts'
 import {
+  fails,
   type LibraryApp,
   libraryApp,
   markMissing,
   purgeTrack,
   type SeededAlbum,
   seedAlbum,
+  signedIn,
 } from './testing.ts'
 
 let t: LibraryApp
@@ -20,11 +21,7 @@ let admin: Principal
 let jazz: SeededAlbum
 let rock: SeededAlbum
 
-const principal = (token: string) => {
-  const p = t.accounts.auth.authenticate(token)
-  if (!p) throw new Error('signed in')
-  return p
-}
+const principal = (token: string) => signedIn(t, token)
 
 beforeAll(async () => {
   t = await libraryApp()
@@ -56,16 +53,6 @@ const positions = (playlistId: number) =>
       )
       .map((r) => [r.id, r.position]),
   )
-const fails = (fn: () => unknown): DomainError => {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof DomainError) return err
-    throw err
-  }
-  throw new Error('expected a domain error')
-}
-
 describe('ordered entries', () => {
   it('creates a playlist with tracks in order, duplicates included, and totals the duration', () => {
     const p = seen(

@@ -3,10 +3,12 @@
 // catalog rows written the way the scanner writes them (artists, albums, tracks, track artists),
 // so grants, missing files and purges can be staged without scanning audio.
 import { type SQL, sql } from 'drizzle-orm'
+import type { Principal } from '../accounts/index.ts'
 import type { TestApp } from '../api/testing.ts'
 import { testApp } from '../api/testing.ts'
 import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.ts'
 import type { LiveHub } from '../devices/index.ts'
+import { DomainError } from '../lib/errors.ts'
 import { createLibrary, type Library } from '../library/index.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { createPlaylists, type Playlists } from './index.ts'
@@ -108,4 +110,22 @@ export async function libraryApp(): Promise<LibraryApp> {
   })
   hub = t.hub
   return { ...t, ...parts, db: t.sqlite.db }
+}
+
+/** The principal behind a token issued by the test app's accounts. */
+export function signedIn(app: TestApp, token: string): Principal {
+  const p = app.accounts.auth.authenticate(token)
+  if (!p) throw new Error('signed in')
+  return p
+}
+
+/** The DomainError a call throws; any other outcome fails the test. */
+export function fails(fn: () => unknown): DomainError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof DomainError) return err
+    throw err
+  }
+  throw new Error('expected a domain error')
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
-import type { Principal } from '../accounts/index.ts'
 import { DomainError } from '../lib/errors.ts'
-import type { SeededAlbum } from '../playlists/testing.ts'
+import { type SeededAlbum, signedIn } from '../playlists/testing.ts'
 import { type SharesApp, sharesApp } from './testing.ts'
 
 setDefaultTimeout(60_000)
@@ -13,11 +12,7 @@ let jazz: SeededAlbum
 let rock: SeededAlbum
 const DAY = 86_400_000
 
-const principal = (token: string): Principal => {
-  const p = t.accounts.auth.authenticate(token)
-  if (!p) throw new Error('signed in')
-  return p
-}
+const principal = (token: string) => signedIn(t, token)
 const failure = async (fn: () => unknown): Promise<DomainError> => {
   try {
     await fn()
