@@ -126,6 +126,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
       port: config.port,
       host: config.host,
       websocket: { ...socketTransport(), onError: (err) => logger.error({ err }, 'device channel failed') },
+      onError: (err) => logger.warn({ err }, 'a response failed while it was being sent'),
     })
   } catch (err) {
     devices.close()

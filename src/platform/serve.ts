@@ -31,6 +31,8 @@ export interface ServeOptions {
   port: number
   host: string
   websocket?: Partial<SocketOptions>
+  /** Told of a response that failed after the app returned it (e.g. its file vanished). */
+  onError?: (err: Error) => void
 }
 
 const SOCKET_DEFAULTS: SocketOptions = {
@@ -56,6 +58,13 @@ function serveBun(fetch: Fetch, opts: ServeOptions, sockets: SocketOptions): Htt
     port: opts.port,
     hostname: opts.host,
     idleTimeout: 60,
+    // Without both, Bun answers a failed response with its developer page: a stack trace and the
+    // file's path on disk, given to whoever asked.
+    development: false,
+    error: (err) => {
+      opts.onError?.(err)
+      return failedResponse(err)
+    },
   })
   return {
     port: server.port ?? opts.port,
@@ -64,6 +73,26 @@ function serveBun(fetch: Fetch, opts: ServeOptions, sockets: SocketOptions): Htt
       await server.stop(false)
     },
   }
+}
+
+/**
+ * A response the app built but Bun could not send. A file body is opened only when it is sent, so
+ * a file removed in between (the audio cache evicting it, a rescan deleting it) fails here.
+ */
+export function failedResponse(err: Error): Response {
+  const gone = (err as NodeJS.ErrnoException).code === 'ENOENT'
+  const status = gone ? 404 : 500
+  const detail = gone ? 'the file was removed while it was being sent; ask again' : 'the response failed'
+  return Response.json(
+    {
+      type: 'about:blank',
+      title: STATUS_CODES[status],
+      status,
+      detail,
+      code: gone ? 'not_found' : 'internal',
+    },
+    { status, headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' } },
+  )
 }
 
 /**
