@@ -175,3 +175,19 @@ describe('bookmarks', () => {
     expect(t.db.all(sql`SELECT 1 FROM bookmarks WHERE track_id = ${gone}`)).toEqual([])
   })
 })
+
+describe('a deleted user', () => {
+  it('takes their track stars and ratings along, and leaves everyone else’s', async () => {
+    const gone = await t.user('leaving')
+    const leaving = principal(gone.token)
+    t.library.star(leaving, [{ kind: 'track', id: track(2) }])
+    t.library.star(anna, [{ kind: 'track', id: track(2) }])
+    const annotations = (userId: number) =>
+      t.db.all(sql`SELECT track_id FROM track_annotations WHERE user_id = ${userId}`).length
+    const annas = annotations(anna.userId)
+    expect(annotations(gone.id)).toBe(1)
+    t.accounts.users.remove(gone.id, { principal: undefined })
+    expect(annotations(gone.id)).toBe(0)
+    expect(annotations(anna.userId)).toBe(annas)
+  })
+})
