@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 // The parts every command builds the same way from the configuration.
 import { join } from 'node:path'
 import type { Registry } from 'prom-client'
@@ -12,11 +13,11 @@ import { type Catalog, createCatalog, listMusicFolders } from '../catalog/index.
 import type { Config } from '../config/index.ts'
 import type { Sqlite } from '../db/index.ts'
 import type { IngestEvents, LiveHub } from '../devices/index.ts'
-import { type Events, parseBatch } from '../events/index.ts'
+import { type EventInput, type Events, parseBatch } from '../events/index.ts'
 import { loadOrCreateKey } from '../lib/keys.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
-import { createLibrary, type Library } from '../library/index.ts'
+import { createLibrary, type Library, type TrackFeedback } from '../library/index.ts'
 import { createPlaylists, type Playlists } from '../playlists/index.ts'
 import { createShares, type Shares } from '../shares/index.ts'
 import type { Streaming } from '../stream/index.ts'
@@ -150,7 +151,7 @@ export function openPlaylists(sqlite: Sqlite, catalog: Catalog, hub: LiveHub): P
   })
 }
 
-export function openLibrary(sqlite: Sqlite, catalog: Catalog): Library {
+export function openLibrary(sqlite: Sqlite, catalog: Catalog, events: Events, logger: Logger): Library {
   return createLibrary({
     db: sqlite.db,
     summaries: {
@@ -158,7 +159,32 @@ export function openLibrary(sqlite: Sqlite, catalog: Catalog): Library {
       albums: catalog.albumSummaries,
       artists: catalog.artistSummaries,
     },
+    // A star is a like and a rating a rate in the listening log, whichever client set them.
+    onTrackFeedback: (userId, feedback) => {
+      const clientTime = Date.now()
+      try {
+        events.ingest(
+          userId,
+          feedback.map((f) => feedbackEvent(f, clientTime)),
+          'api',
+        )
+      } catch (err) {
+        logger.warn({ err, userId }, 'a star or rating did not reach the listening log')
+      }
+    },
   })
+}
+
+function feedbackEvent(f: TrackFeedback, clientTime: number): EventInput {
+  const common = {
+    trackId: String(f.trackId),
+    eventId: `library-${randomUUID()}`,
+    deviceId: 'library',
+    clientTime,
+  }
+  return 'liked' in f
+    ? { type: f.liked ? 'like' : 'unlike', ...common }
+    : { type: 'rate', rating: f.rating, ...common }
 }
 
 // Shares resolve their items with the owner's current rights and play them with media URLs the

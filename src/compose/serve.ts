@@ -117,7 +117,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     streaming,
     search,
     playlists,
-    library: openLibrary(sqlite, catalog),
+    library: openLibrary(sqlite, catalog, events, logger),
     shares: openShares(sqlite, { catalog, playlists, accounts, streaming }),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>

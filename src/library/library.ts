@@ -1,14 +1,21 @@
 import type { Db } from '../platform/sqlite.ts'
 import { annotationCalls } from './annotations.ts'
 import { bookmarkCalls } from './bookmarks.ts'
-import type { Starred, Summaries, Viewer } from './types.ts'
+import type { ItemRef, Starred, Summaries, Viewer } from './types.ts'
 
 export interface LibraryDeps {
   db: Db
   /** The catalog's bulk lookups (trackSummaries, albumSummaries, artistSummaries). */
   summaries: Summaries
   now?: () => number
+  /**
+   * Told of track stars and ratings once stored. The listening log is what recommendations learn
+   * from; this way it sees what every client marks (web, scripts, Subsonic apps), not only the web.
+   */
+  onTrackFeedback?: (userId: number, feedback: TrackFeedback[]) => void
 }
+
+export type TrackFeedback = { trackId: number; liked: boolean } | { trackId: number; rating: number }
 
 /** Per-user annotations: stars, ratings and bookmarks, always within the viewer's folder grants. */
 export function createLibrary(deps: LibraryDeps) {
@@ -33,10 +40,32 @@ export function createLibrary(deps: LibraryDeps) {
     })
   }
 
+  const tell = (viewer: Viewer, feedback: TrackFeedback[]) => {
+    if (feedback.length > 0) deps.onTrackFeedback?.(viewer.userId, feedback)
+  }
+  const trackIds = (items: readonly ItemRef[]) => [
+    ...new Set(items.filter((i) => i.kind === 'track').map((i) => i.id)),
+  ]
+
   return {
-    star: annotations.star,
-    unstar: annotations.unstar,
-    setRating: annotations.setRating,
+    star(viewer: Viewer, items: readonly ItemRef[]): void {
+      annotations.star(viewer, items)
+      tell(
+        viewer,
+        trackIds(items).map((trackId) => ({ trackId, liked: true })),
+      )
+    },
+    unstar(viewer: Viewer, items: readonly ItemRef[]): void {
+      annotations.unstar(viewer, items)
+      tell(
+        viewer,
+        trackIds(items).map((trackId) => ({ trackId, liked: false })),
+      )
+    },
+    setRating(viewer: Viewer, item: ItemRef, rating: number): void {
+      annotations.setRating(viewer, item, rating)
+      if (item.kind === 'track') tell(viewer, [{ trackId: item.id, rating }])
+    },
     annotations: annotations.annotations,
     /** Ids the user rated, highest first (Subsonic's "highest" album list); filter by grants when showing. */
     ratedIds: annotations.ratedIds,

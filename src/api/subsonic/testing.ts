@@ -57,7 +57,7 @@ export async function subsonicFixture() {
   const hub = createHub<LiveTopics>(() => {})
   const devices = createDevices({ db: sqlite.db, hub, ingestEvents: deviceEventsInto(events) })
   const playlists = openPlaylists(sqlite, catalog, hub)
-  const library = openLibrary(sqlite, catalog)
+  const library = openLibrary(sqlite, catalog, events, logger)
   // Signed URLs and grants are real; no audio engine runs in process, so media answers "starting".
   const streaming = openStreaming(data, {
     audio: () => undefined,
