@@ -305,6 +305,34 @@ describe('the web player in a browser', () => {
   const cachedKeys = () =>
     page.evaluate(async () => (await (await caches.open('tonearm-offline')).keys()).map((r) => r.url))
 
+  it('hearts a track and an album, lists them under Favourites, and logs the like for recommendations', async () => {
+    await openAlbum(page, 'Lumière du Soir')
+    const rows = page.getByRole('table')
+    await rows.getByRole('button', { name: 'Add Rue des Étoiles to favourites' }).click()
+    await rows.getByRole('button', { name: 'Remove Rue des Étoiles from favourites' }).waitFor()
+    await page.getByRole('button', { name: 'Add Lumière du Soir to favourites' }).click()
+    await page.getByRole('button', { name: 'Remove Lumière du Soir from favourites' }).waitFor()
+    await nav('Favourites')
+    await page.getByRole('list', { name: 'Favourite albums' }).getByText('Lumière du Soir').waitFor()
+    const tracks = page.getByRole('region', { name: 'Favourite tracks' })
+    await tracks.getByText('Rue des Étoiles').waitFor()
+    await screenshot(page, 'favourites')
+    const starred = (await (await server.api('/api/library/starred')).json()) as Record<
+      string,
+      { id: number }[]
+    >
+    expect(starred.tracks?.map((t) => String(t.id))).toEqual([await trackId('Rue des Étoiles')])
+    expect(starred.albums).toHaveLength(1)
+    const likes = (await loggedEvents()).filter((e) => e.type === 'like')
+    expect(likes.map((e) => e.trackId)).toEqual([await trackId('Rue des Étoiles')])
+    // Un-hearting on the Favourites page takes the track off it.
+    await tracks.getByRole('button', { name: 'Remove Rue des Étoiles from favourites' }).click()
+    await tracks.waitFor({ state: 'detached' })
+    expect(
+      ((await (await server.api('/api/library/starred')).json()) as { tracks: unknown[] }).tracks,
+    ).toEqual([])
+  })
+
   it('pins an album and a playlist offline and plays both with the server stopped', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready)
     await page.waitForFunction(() => !!navigator.serviceWorker.controller)

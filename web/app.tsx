@@ -3,6 +3,7 @@ import { useServices } from './lib/context.ts'
 import { match, onLinkClick, path } from './lib/router.ts'
 import { Admin } from './views/admin.tsx'
 import { Album, Artist } from './views/album.tsx'
+import { Favourites } from './views/favourites.tsx'
 import { Home } from './views/home.tsx'
 import { Albums, Artists, GenreAlbums, Genres } from './views/library.tsx'
 import { NowPlaying } from './views/now-playing.tsx'
@@ -23,6 +24,7 @@ const ROUTES: [string, (p: Record<string, string>) => preact.JSX.Element][] = [
   ['/genres', () => <Genres />],
   ['/genres/:name', (p) => <GenreAlbums name={p.name as string} />],
   ['/search', () => <SearchView />],
+  ['/favourites', () => <Favourites />],
   ['/playlists', () => <Playlists />],
   ['/playlists/:id', (p) => <Playlist id={p.id as string} />],
   ['/queue', () => <QueueView />],
@@ -38,6 +40,7 @@ const NAV: [string, string][] = [
   ['/artists', 'Artists'],
   ['/albums', 'Albums'],
   ['/genres', 'Genres'],
+  ['/favourites', 'Favourites'],
   ['/playlists', 'Playlists'],
   ['/queue', 'Queue'],
   ['/stats', 'Statistics'],
@@ -63,7 +66,7 @@ function Route() {
 }
 
 export function App() {
-  const { user, offlineMode } = useServices()
+  const { user, offlineMode, stars } = useServices()
   if (!user.value) return <SignIn />
   const here = path.value.split('?')[0]
   return (
@@ -96,6 +99,11 @@ export function App() {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
+        {stars.error.value && (
+          <p class="error" role="alert">
+            {stars.error.value}
+          </p>
+        )}
         <Route />
       </main>
       <PlayerBar />

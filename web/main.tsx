@@ -7,6 +7,7 @@ import { api, OfflineError, whenUnauthorized } from './lib/api.ts'
 import { type AppServices, Services } from './lib/context.ts'
 import { persisted } from './lib/persist.ts'
 import { createSettings } from './lib/settings.ts'
+import { createStars } from './lib/stars.ts'
 import type { User } from './lib/types.ts'
 import { connectKeys } from './player/keys.ts'
 import { connectMediaSession } from './player/media-session.ts'
@@ -25,6 +26,7 @@ const services: AppServices = {
   reporter,
   settings,
   offline,
+  stars: createStars(),
   user: signal<User | null>(null),
   offlineMode: signal(false),
 }
@@ -62,6 +64,8 @@ async function boot(): Promise<void> {
 let booted = false
 services.user.subscribe((u) => {
   if (booted) lastUser.value = u
+  // Whoever signs in sees their own hearts; offline there is nothing to ask.
+  if (u && !services.offlineMode.value) services.stars.load().catch(() => {})
 })
 
 if ('serviceWorker' in navigator) {

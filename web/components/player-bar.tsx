@@ -2,6 +2,7 @@ import { useServices } from '../lib/context.ts'
 import { formatTime } from '../lib/use-api.ts'
 import { Cover } from './cover.tsx'
 import { Icon } from './icons.tsx'
+import { StarButton } from './star-button.tsx'
 
 export function PlayerBar() {
   const { player, settings } = useServices()
@@ -11,15 +12,18 @@ export function PlayerBar() {
   const dur = player.duration.value || t?.duration || 0
   return (
     <section class="player-bar" aria-label="Player">
-      <a class="bar-track" href="/now-playing" aria-label="Now playing">
-        <Cover id={t?.coverId ?? null} size={64} />
-        <span>
-          <span class="bar-title" data-testid="now-title">
-            {t?.title ?? 'Nothing playing'}
+      <div class="bar-now">
+        <a class="bar-track" href="/now-playing" aria-label="Now playing">
+          <Cover id={t?.coverId ?? null} size={64} />
+          <span>
+            <span class="bar-title" data-testid="now-title">
+              {t?.title ?? 'Nothing playing'}
+            </span>
+            <span class="muted bar-artist">{t ? `${t.artist} — ${t.album}` : 'Pick an album to start'}</span>
           </span>
-          <span class="muted bar-artist">{t ? `${t.artist} — ${t.album}` : 'Pick an album to start'}</span>
-        </span>
-      </a>
+        </a>
+        {t && <StarButton kind="track" id={t.id} name={t.title} />}
+      </div>
       <div class="bar-controls">
         <div class="buttons">
           <button

@@ -1,6 +1,7 @@
 import { useServices } from '../lib/context.ts'
 import type { Track } from '../lib/types.ts'
 import { formatTime } from '../lib/use-api.ts'
+import { StarButton } from './star-button.tsx'
 
 /** Tracks as a table; clicking a title plays the list from there, as a streaming app does. */
 export function TrackList({ tracks, showAlbum = false }: { tracks: Track[]; showAlbum?: boolean }) {
@@ -38,6 +39,7 @@ export function TrackList({ tracks, showAlbum = false }: { tracks: Track[]; show
             )}
             <td class="num">{formatTime(t.duration)}</td>
             <td class="actions">
+              <StarButton kind="track" id={t.id} name={t.title} />
               <button
                 type="button"
                 class="icon"

@@ -5,6 +5,7 @@ import type { Offline } from '../player/offline.ts'
 import type { Player } from '../player/player.ts'
 import type { Reporter } from '../player/report.ts'
 import type { Settings } from './settings.ts'
+import type { Stars } from './stars.ts'
 import type { User } from './types.ts'
 
 /** What every view may use, made once in main.tsx and handed down (no module globals). */
@@ -13,6 +14,7 @@ export interface AppServices {
   reporter: Reporter
   settings: Settings
   offline: Offline
+  stars: Stars
   user: Signal<User | null>
   /** True when the server cannot be reached and the app runs from its caches. */
   offlineMode: Signal<boolean>

@@ -1,6 +1,7 @@
 import { AlbumGrid } from '../components/album-grid.tsx'
 import { Cover } from '../components/cover.tsx'
 import { PinButton } from '../components/pin-button.tsx'
+import { StarButton } from '../components/star-button.tsx'
 import { TrackList } from '../components/track-list.tsx'
 import { useServices } from '../lib/context.ts'
 import type { AlbumDetail, ArtistDetail } from '../lib/types.ts'
@@ -42,6 +43,7 @@ export function Album({ id }: { id: string }) {
             </button>
             <AddToPlaylist tracks={a.tracks} label={`Add ${a.name} to a playlist`} />
             <PinButton target={{ kind: 'album', id: a.id }} />
+            <StarButton kind="album" id={a.id} name={a.name} />
           </div>
         </div>
       </header>
@@ -57,7 +59,10 @@ export function Artist({ id }: { id: string }) {
   return (
     <div class="view">
       <p class="muted">Artist</p>
-      <h1>{a.name}</h1>
+      <div class="title-row">
+        <h1>{a.name}</h1>
+        <StarButton kind="artist" id={a.id} name={a.name} />
+      </div>
       <p class="muted">
         {a.albumCount} albums · {a.trackCount} tracks
       </p>

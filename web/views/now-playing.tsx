@@ -1,4 +1,5 @@
 import { Cover } from '../components/cover.tsx'
+import { StarButton } from '../components/star-button.tsx'
 import { useServices } from '../lib/context.ts'
 import type { TrackDetail } from '../lib/types.ts'
 import { useApi } from '../lib/use-api.ts'
@@ -61,7 +62,10 @@ export function NowPlaying() {
     <div class="view now-playing">
       <Cover id={t.coverId} size={600} alt={`Cover of ${t.album}`} />
       <div>
-        <h1>{t.title}</h1>
+        <div class="title-row">
+          <h1>{t.title}</h1>
+          <StarButton kind="track" id={t.id} name={t.title} />
+        </div>
         <p>
           {t.artist} — <a href={`/albums/${t.albumId}`}>{t.album}</a>
         </p>
