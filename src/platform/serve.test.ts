@@ -6,7 +6,7 @@ import { serveHttp } from './serve.ts'
 
 // A file body is opened only when Bun sends it: the file can be gone by then (cache eviction,
 // a rescan). The caller must get a problem it can act on, not Bun's developer page with the path.
-test('a file removed between the answer and its sending is a 404 problem that names no path', async () => {
+test('a file removed between the answer and its sending is a 503 to retry that names no path', async () => {
   const dir = tempDir('tonearm-serve-')
   const path = join(dir, 'segment-0.m4s')
   writeFileSync(path, 'x')
@@ -22,9 +22,10 @@ test('a file removed between the answer and its sending is a 404 problem that na
   try {
     const res = await fetch(`http://127.0.0.1:${server.port}/x`)
     const text = await res.text()
-    expect(res.status).toBe(404)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('1')
     expect(res.headers.get('content-type')).toBe('application/problem+json')
-    expect(JSON.parse(text)).toMatchObject({ status: 404, code: 'not_found' })
+    expect(JSON.parse(text)).toMatchObject({ status: 503, code: 'unavailable' })
     expect(text).not.toContain(dir)
     expect(failures).toHaveLength(1)
   } finally {

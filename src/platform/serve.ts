@@ -80,19 +80,23 @@ function serveBun(fetch: Fetch, opts: ServeOptions, sockets: SocketOptions): Htt
  * a file removed in between (the audio cache evicting it, a rescan deleting it) fails here.
  */
 export function failedResponse(err: Error): Response {
+  // What vanished is usually a cache file that the next request rebuilds, so say "again", not
+  // "gone": players retry a 503 with Retry-After, where a 404 ends playback.
   const gone = (err as NodeJS.ErrnoException).code === 'ENOENT'
-  const status = gone ? 404 : 500
-  const detail = gone ? 'the file was removed while it was being sent; ask again' : 'the response failed'
-  return Response.json(
-    {
-      type: 'about:blank',
-      title: STATUS_CODES[status],
-      status,
-      detail,
-      code: gone ? 'not_found' : 'internal',
-    },
-    { status, headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' } },
-  )
+  const status = gone ? 503 : 500
+  const headers: Record<string, string> = {
+    'content-type': 'application/problem+json',
+    'cache-control': 'no-store',
+  }
+  if (gone) headers['retry-after'] = '1'
+  const problem = {
+    type: 'about:blank',
+    title: STATUS_CODES[status],
+    status,
+    detail: gone ? 'the file was removed while it was being sent; ask again' : 'the response failed',
+    code: gone ? 'unavailable' : 'internal',
+  }
+  return Response.json(problem, { status, headers })
 }
 
 /**
