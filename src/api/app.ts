@@ -10,6 +10,7 @@ import type { StatusBoard } from '../lib/status.ts'
 import type { Library } from '../library/index.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { Playlists } from '../playlists/index.ts'
+import type { Recommender } from '../recommend/index.ts'
 import type { Search } from '../search/index.ts'
 import type { Shares } from '../shares/index.ts'
 import type { Streaming } from '../stream/index.ts'
@@ -66,6 +67,7 @@ import { coverRoutes } from './rest/covers.ts'
 import { eventRoutes } from './rest/events.ts'
 import { libraryRoutes } from './rest/library.ts'
 import { playlistRoutes } from './rest/playlists.ts'
+import { recommendRoutes } from './rest/recommend.ts'
 import { validationHook } from './rest/router.ts'
 import { scanRoutes } from './rest/scan.ts'
 import { scrobblerRoutes } from './rest/scrobblers.ts'
@@ -99,6 +101,8 @@ export interface AppDeps {
   /** Playlists, and stars, ratings and bookmarks; absent in apps built for other tests. */
   playlists?: Playlists
   library?: Library
+  /** "More like this", radio and mixes, learned from the household's listening. */
+  recommend?: Recommender
   /** Public share links: their REST routes, the media route and the /share/<id> page. */
   shares?: Shares
 }
@@ -199,6 +203,7 @@ export function createApp(deps: AppDeps) {
         search: deps.search,
         playlists: deps.playlists,
         library: deps.library,
+        recommend: deps.recommend,
         shares: deps.shares,
       }),
     )
@@ -215,6 +220,7 @@ export function createApp(deps: AppDeps) {
   }
   if (deps.playlists) app.route('/api', playlistRoutes(deps.playlists))
   if (deps.library) app.route('/api', libraryRoutes(deps.library))
+  if (deps.recommend) app.route('/api', recommendRoutes(deps.recommend))
   if (deps.shares) {
     app.route('/api', shareRoutes(deps.shares))
     app.route('/', sharePage(deps.shares))

@@ -19,6 +19,7 @@ import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import { createLibrary, type Library, type TrackFeedback } from '../library/index.ts'
 import { createPlaylists, type Playlists } from '../playlists/index.ts'
+import { coListensConsumer, createRecommender } from '../recommend/index.ts'
 import { createShares, type Shares } from '../shares/index.ts'
 import type { Streaming } from '../stream/index.ts'
 
@@ -201,4 +202,22 @@ export function openShares(
     rightsOf: (userId) => deps.accounts.auth.signedUrlPrincipal(userId),
     play: deps.streaming.play,
   })
+}
+
+// The recommender reads the co-listen graph the events pipeline builds; both are wired here so the
+// consumer's play rule is the one the play counts use.
+export function openRecommendations(
+  sqlite: Sqlite,
+  catalog: Catalog,
+  config: Pick<Config, 'playThresholdSeconds' | 'playThresholdFraction'>,
+) {
+  const rule = { minMs: config.playThresholdSeconds * 1000, fraction: config.playThresholdFraction }
+  return {
+    consumer: coListensConsumer({ db: sqlite.db, resolveTrack: catalog.listeningTrack, rule }),
+    recommender: createRecommender({
+      db: sqlite.db,
+      trackSummaries: catalog.trackSummaries,
+      listSongs: catalog.listSongs,
+    }),
+  }
 }

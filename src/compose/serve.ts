@@ -37,6 +37,7 @@ import {
   openCatalog,
   openLibrary,
   openPlaylists,
+  openRecommendations,
   openShares,
   publishCatalogChanges,
   startLibraryWork,
@@ -77,6 +78,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     status,
     registry: metrics.registry,
   })
+  const recommendations = openRecommendations(sqlite, catalog, config)
   const events = createEvents({
     db: sqlite.db,
     registry: metrics.registry,
@@ -85,6 +87,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     keyFile: join(config.data, 'keys', 'scrobble.key'),
     config,
     version: VERSION,
+    extraConsumers: [recommendations.consumer],
   })
   // The live-update hub: the devices domain publishes now-playing, the catalog its scans.
   const hub = createHub<LiveTopics>((err) => logger.error({ err }, 'a live-update subscriber failed'))
@@ -118,6 +121,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     search,
     playlists,
     library: openLibrary(sqlite, catalog, events, logger),
+    recommend: recommendations.recommender,
     shares: openShares(sqlite, { catalog, playlists, accounts, streaming }),
   })
   let server: Awaited<ReturnType<typeof serveHttp>>

@@ -29,5 +29,12 @@ export {
   WINDOWS,
   type Window,
 } from './stats.ts'
-export { noCatalog, type ResolvedTrack, type TrackResolver } from './tracks.ts'
+export {
+  listenOf,
+  memoResolver,
+  noCatalog,
+  type PlayRule,
+  type ResolvedTrack,
+  type TrackResolver,
+} from './tracks.ts'
 export { batchRejected, type FieldError, fieldErrors, formatPath, parseBatch } from './validate.ts'

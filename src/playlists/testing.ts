@@ -113,7 +113,7 @@ export async function libraryApp(): Promise<LibraryApp> {
 }
 
 /** The principal behind a token issued by the test app's accounts. */
-export function signedIn(app: TestApp, token: string): Principal {
+export function signedIn(app: Pick<TestApp, 'accounts'>, token: string): Principal {
   const p = app.accounts.auth.authenticate(token)
   if (!p) throw new Error('signed in')
   return p

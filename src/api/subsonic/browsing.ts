@@ -1,10 +1,11 @@
 import { allPages } from '../../catalog/index.ts'
 import { DomainError } from '../../lib/errors.ts'
+import { MAX_RECOMMENDED } from '../../recommend/index.ts'
 import { foldersOf } from './access.ts'
 import { albums, artists as artistNodes, songs as songNodes } from './annotate.ts'
 import type { Call, RouteTable } from './context.ts'
 import type { Node } from './encode.ts'
-import { notFound, unsupported } from './errors.ts'
+import { CODES, notFound, SubsonicError, unsupported } from './errors.ts'
 import { indexesOf, musicDirectory } from './folders.ts'
 import { idOf } from './ids.ts'
 import { byIndex } from './models.ts'
@@ -101,29 +102,39 @@ const emptyInfo = (key: string) => (call: Call) => {
   return { [key]: {} }
 }
 
-/** Random songs by the artist (no similarity model yet: the artist stands for "similar"). */
+/**
+ * Radio from the song, album or artist: the recommender's station (the song itself first), which
+ * apps play as "instant mix". Its length is capped at the recommender's maximum.
+ */
 function similarSongs(key: string) {
   return (call: Call): Node => {
     const { params, principal, deps } = call
     const raw = params.required('id')
     const count = params.int('count', { min: 0, max: 500 }) ?? 50
-    const id = Number(/^(?:ar|al|tr)-(\d+)$/.exec(raw)?.[1] ?? Number.NaN)
-    let artist: number | undefined
-    if (raw.startsWith('ar-')) artist = id
-    else if (raw.startsWith('tr-'))
-      artist = deps.catalog.listSongs({ ids: [id], folderIds: principal.folderIds })[0]?.artists[0]?.id
-    else if (raw.startsWith('al-'))
-      artist =
-        deps.catalog.listAlbumsAt({ ids: [id], folderIds: principal.folderIds })[0]?.albumArtistId ??
-        undefined
-    if (artist === undefined || Number.isNaN(id)) throw notFound(`item ${raw.slice(0, 80)}`)
-    const songs = deps.catalog.listSongs({
-      artistId: artist,
-      order: 'random',
-      limit: count,
-      folderIds: principal.folderIds,
-    })
-    return { [key]: { song: songNodes(call, songs) } }
+    const match = /^(ar|al|tr)-(\d+)$/.exec(raw)
+    if (!match) throw notFound(`item ${raw.slice(0, 80)}`)
+    if (!deps.recommend)
+      throw new SubsonicError(CODES.generic, 'recommendations are not available on this server')
+    if (count === 0) return { [key]: {} }
+    const kind = ({ ar: 'artist', al: 'album', tr: 'track' } as const)[match[1] as 'ar' | 'al' | 'tr']
+    const station = deps.recommend.radio(
+      principal,
+      { kind, id: Number(match[2]) },
+      Math.min(count, MAX_RECOMMENDED),
+    )
+    const found = new Map(
+      deps.catalog
+        .listSongs({ ids: station.map((t) => t.id), folderIds: principal.folderIds })
+        .map((s) => [s.id, s]),
+    )
+    return {
+      [key]: {
+        song: songNodes(
+          call,
+          station.flatMap((t) => found.get(t.id) ?? []),
+        ),
+      },
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import type { Devices } from '../../devices/index.ts'
 import type { Events } from '../../events/index.ts'
 import type { Library } from '../../library/index.ts'
 import type { Playlists } from '../../playlists/index.ts'
+import type { Recommender } from '../../recommend/index.ts'
 import type { Search } from '../../search/index.ts'
 import type { Shares } from '../../shares/index.ts'
 import type { Streaming } from '../../stream/index.ts'
@@ -24,6 +25,7 @@ export interface SubsonicDeps {
   search?: Search
   playlists?: Playlists
   library?: Library
+  recommend?: Recommender
   shares?: Shares
 }
 

@@ -9,7 +9,13 @@ import { tempDir } from '../../../tests/helpers/server.ts'
 import { createAccounts } from '../../accounts/index.ts'
 import { FAST_SCRYPT } from '../../accounts/testing.ts'
 import { createCatalog, listMusicFolders, syncMusicFolders } from '../../catalog/index.ts'
-import { deviceEventsInto, openLibrary, openPlaylists, openShares } from '../../compose/parts.ts'
+import {
+  deviceEventsInto,
+  openLibrary,
+  openPlaylists,
+  openRecommendations,
+  openShares,
+} from '../../compose/parts.ts'
 import { openDatabase } from '../../db/open.ts'
 import { createDevices, createHub, type LiveTopics } from '../../devices/index.ts'
 import { createEvents } from '../../events/index.ts'
@@ -43,6 +49,7 @@ export async function subsonicFixture() {
   const metrics = createMetrics()
   const search = createSearch({ db: sqlite.db, changes: catalog.events, logger })
   await search.start()
+  const recommendations = openRecommendations(sqlite, catalog, testConfig)
   const events = createEvents({
     db: sqlite.db,
     registry: new Registry(),
@@ -52,6 +59,7 @@ export async function subsonicFixture() {
     config: testConfig,
     version: '9.9.9',
     runner: { pollMs: 20 },
+    extraConsumers: [recommendations.consumer],
   })
   events.start()
   const hub = createHub<LiveTopics>(() => {})
@@ -79,6 +87,7 @@ export async function subsonicFixture() {
     search,
     playlists,
     library,
+    recommend: recommendations.recommender,
     streaming,
     shares,
   })
