@@ -36,7 +36,7 @@ const get = async (path: string) => {
 
 describe('recommendation routes', () => {
   it('answers more like this, radio and mixes', async () => {
-    const [a, b, c] = album.trackIds
+    const [a, b, c] = album.trackIds as [number, number, number]
     const similar = await get(`/api/tracks/${a}/similar?limit=5`)
     expect(similar.status).toBe(200)
     expect(similar.body.items).toMatchObject([
