@@ -61,6 +61,13 @@ async function trackId(title: string): Promise<string> {
   return String(items.find((t) => t.title === title)?.id)
 }
 
+async function albumId(name: string): Promise<number> {
+  const { items } = (await (await server.api('/api/albums?limit=100')).json()) as {
+    items: { id: number; name: string }[]
+  }
+  return items.find((a) => a.name === name)?.id as number
+}
+
 describe('the web player in a browser', () => {
   it('signs in and shows the library', async () => {
     await signIn(page, server.url)
@@ -331,6 +338,33 @@ describe('the web player in a browser', () => {
     expect(
       ((await (await server.api('/api/library/starred')).json()) as { tracks: unknown[] }).tracks,
     ).toEqual([])
+  })
+
+  it('plays a mix made from what was heard, and a radio station from an album', async () => {
+    const mixes = (await (await server.api('/api/mixes')).json()) as {
+      items: { id: string; name: string; tracks: { title: string }[] }[]
+    }
+    const mine = mixes.items.find((m) => m.id === 'for-you')
+    expect(mine?.tracks.length).toBeGreaterThan(0)
+    await nav('Home')
+    await page.getByRole('button', { name: new RegExp(`^Play ${mine?.name}`) }).click()
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="now-title"]')?.textContent === want,
+      mine?.tracks[0]?.title,
+    )
+    await screenshot(page, 'home-mixes')
+    await openAlbum(page, 'Lumière du Soir')
+    const { items } = (await (
+      await server.api(`/api/radio?albumId=${await albumId('Lumière du Soir')}`)
+    ).json()) as {
+      items: { title: string }[]
+    }
+    await page.getByRole('button', { name: 'Start a radio station from Lumière du Soir' }).click()
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="now-title"]')?.textContent === want,
+      items[0]?.title,
+    )
+    await waitForTime(page, 0.3)
   })
 
   it('pins an album and a playlist offline and plays both with the server stopped', async () => {

@@ -1,6 +1,7 @@
 import { AlbumGrid } from '../components/album-grid.tsx'
 import { Cover } from '../components/cover.tsx'
 import { PinButton } from '../components/pin-button.tsx'
+import { RadioButton } from '../components/radio-button.tsx'
 import { StarButton } from '../components/star-button.tsx'
 import { TrackList } from '../components/track-list.tsx'
 import { useServices } from '../lib/context.ts'
@@ -41,6 +42,7 @@ export function Album({ id }: { id: string }) {
             <button type="button" onClick={() => player.add(a.tracks)}>
               + Queue
             </button>
+            <RadioButton seed={{ albumId: a.id }} name={a.name} />
             <AddToPlaylist tracks={a.tracks} label={`Add ${a.name} to a playlist`} />
             <PinButton target={{ kind: 'album', id: a.id }} />
             <StarButton kind="album" id={a.id} name={a.name} />
@@ -66,6 +68,9 @@ export function Artist({ id }: { id: string }) {
       <p class="muted">
         {a.albumCount} albums · {a.trackCount} tracks
       </p>
+      <div class="actions-row">
+        <RadioButton seed={{ artistId: a.id }} name={a.name} />
+      </div>
       <h2>Albums</h2>
       <AlbumGrid albums={a.albums} label={`Albums by ${a.name}`} />
       {a.appearsOn.length > 0 && (

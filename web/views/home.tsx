@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { AlbumGrid } from '../components/album-grid.tsx'
+import { Mixes } from '../components/mixes.tsx'
 import { TrackList } from '../components/track-list.tsx'
 import { api } from '../lib/api.ts'
 import type { AlbumSummary, Page, Track } from '../lib/types.ts'
@@ -35,6 +36,7 @@ export function Home() {
   return (
     <div class="view">
       <h1>Home</h1>
+      <Mixes />
       <section aria-labelledby="recent-added">
         <h2 id="recent-added">Recently added</h2>
         {recent.error && <p class="error">{recent.error}</p>}
@@ -53,7 +55,6 @@ export function Home() {
         )}
         {most.data?.items.every((a) => a.playCount === 0) && <p class="muted">Nothing played yet.</p>}
       </section>
-      {/* Mixes from the recommendation engine get their row here once it exists. */}
     </div>
   )
 }

@@ -1,4 +1,5 @@
 import { Cover } from '../components/cover.tsx'
+import { RadioButton } from '../components/radio-button.tsx'
 import { StarButton } from '../components/star-button.tsx'
 import { useServices } from '../lib/context.ts'
 import type { TrackDetail } from '../lib/types.ts'
@@ -65,6 +66,7 @@ export function NowPlaying() {
         <div class="title-row">
           <h1>{t.title}</h1>
           <StarButton kind="track" id={t.id} name={t.title} />
+          <RadioButton seed={{ trackId: t.id }} name={t.title} />
         </div>
         <p>
           {t.artist} — <a href={`/albums/${t.albumId}`}>{t.album}</a>
