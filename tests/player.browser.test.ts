@@ -303,6 +303,34 @@ describe('the web player in a browser', () => {
     expect(items.map((p) => [p.name, p.entryCount])).toEqual([['Evening', 2]])
   })
 
+  it('opens the playlist to the household and shows who added what', async () => {
+    await page.getByRole('button', { name: 'Let everyone add tracks' }).click()
+    await page.getByText('Playlist · collaborative').waitFor()
+    // Ben, another member of the household, adds a track from his own session.
+    const created = await server.api('/api/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ben', password: 'ben-password-1' }),
+    })
+    expect(created.status).toBe(201)
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ben', password: 'ben-password-1' }),
+    })
+    const { token } = (await login.json()) as { token: string }
+    const { items } = (await (await server.api('/api/playlists')).json()) as { items: { id: number }[] }
+    const added = await fetch(`${server.url}/api/playlists/${items[0]?.id}/entries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ trackIds: [Number(await trackId('Rue des Étoiles'))] }),
+    })
+    expect(added.status).toBe(200)
+    await page.reload()
+    await page.getByText('added by ben').waitFor()
+    await screenshot(page, 'playlist-collaborative')
+  })
+
   const nav = (name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
   const pinHere = async () => {

@@ -14,13 +14,16 @@ export interface Entry {
   trackId: number
   position: string
   addedAt: number
+  addedBy: number | null
+  addedByName: string | null
 }
 
 const ACTIVE = sql`e.position < '~'`
 const visible = (viewer: Viewer) =>
   sql`t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, viewer.folderIds)}`
 
-const COLUMNS = sql`e.id, e.track_id AS trackId, e.position, e.added_at AS addedAt`
+const COLUMNS = sql`e.id, e.track_id AS trackId, e.position, e.added_at AS addedAt, e.added_by AS addedBy,
+  (SELECT username FROM users WHERE id = e.added_by) AS addedByName`
 
 export function entryCalls(db: Db, viewer: Viewer, playlistId: number) {
   const fromVisible = sql`FROM playlist_entries e JOIN tracks t ON t.id = e.track_id

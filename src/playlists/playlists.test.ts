@@ -193,6 +193,68 @@ describe('who may see and change what', () => {
   })
 })
 
+describe('collaborative playlists', () => {
+  it('let everyone add, move and remove tracks, and say who added each', () => {
+    const p = t.playlists.create(ben, { name: 'Road trip', collaborative: true, trackIds: [a()] })
+    expect(t.playlists.summary(anna, p.id)).toMatchObject({
+      public: true,
+      collaborative: true,
+      editable: false,
+      tracksEditable: true,
+    })
+    t.playlists.addTracks(anna, p.id, [b(), c()])
+    const [first, , third] = t.playlists.get(kid, p.id).entries
+    t.playlists.moveEntries(kid, p.id, [third?.entryId as number], 0)
+    t.playlists.removeEntries(anna, p.id, { entryIds: [first?.entryId as number] })
+    // A collaborator's Subsonic updatePlaylist (tracks only) is theirs to make too.
+    t.playlists.update(kid, p.id, { addTrackIds: [d()] })
+    const now = t.playlists.get(ben, p.id)
+    expect(titles(now)).toEqual(['C', 'B', 'D'])
+    expect(now.entries.map((e) => e.addedBy?.username)).toEqual(['anna', 'anna', 'kid'])
+  })
+
+  it('leave renaming, replacing, privacy and deletion to the owner (403 naming them)', () => {
+    const p = t.playlists.create(ben, { name: 'Family', collaborative: true, trackIds: [a()] })
+    for (const attempt of [
+      () => t.playlists.update(anna, p.id, { name: 'Mine' }),
+      () => t.playlists.update(anna, p.id, { collaborative: false }),
+      () => t.playlists.replaceTracks(anna, p.id, [b()]),
+      () => t.playlists.delete(anna, p.id),
+    ]) {
+      const err = fails(attempt)
+      expect(err.kind).toBe('forbidden')
+      expect(err.message).toContain('only its owner (ben)')
+    }
+    expect(titles(t.playlists.get(ben, p.id))).toEqual(['A'])
+  })
+
+  it('end when the owner makes the playlist private; a private playlist cannot be collaborative', () => {
+    const p = t.playlists.create(ben, { name: 'Brief', collaborative: true })
+    expect(t.playlists.update(ben, p.id, { public: false })).toMatchObject({
+      public: false,
+      collaborative: false,
+    })
+    expect(fails(() => t.playlists.get(anna, p.id)).kind).toBe('not_found')
+    expect(
+      fails(() => t.playlists.update(ben, p.id, { collaborative: true, public: false })).details,
+    ).toEqual({
+      field: 'collaborative',
+    })
+    expect(t.playlists.update(ben, p.id, { collaborative: true })).toMatchObject({
+      public: true,
+      collaborative: true,
+    })
+  })
+
+  it('keep a collaborator’s additions when that collaborator’s account is deleted', async () => {
+    const guest = await t.user('guest')
+    const p = t.playlists.create(ben, { name: 'Party', collaborative: true })
+    t.playlists.addTracks(signedIn(t, guest.token), p.id, [a()])
+    t.accounts.users.remove(guest.id, { principal: undefined })
+    expect(t.playlists.get(ben, p.id).entries.map((e) => [e.track.title, e.addedBy])).toEqual([['A', null]])
+  })
+})
+
 describe('tracks that go missing or leave the catalog', () => {
   it('hides entries of missing files until they return, and drops them when the catalog purges the track', () => {
     const extra = seedAlbum(t.db, { folderId: 1, artist: 'Fleeting', album: 'Gone', titles: ['G1', 'G2'] })

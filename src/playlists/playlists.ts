@@ -12,6 +12,7 @@ import {
   insertEntries,
   listRows,
   mayEdit,
+  mayEditEntries,
   type PlaylistRow,
   readable,
 } from './store.ts'
@@ -46,11 +47,13 @@ function summaryOf(viewer: Viewer, row: PlaylistRow, entries: number, duration: 
     comment: row.comment,
     owner: { id: row.owner_id, username: row.username },
     public: row.public === 1,
+    collaborative: row.collaborative === 1,
     entryCount: entries,
     duration: Math.round(duration * 1000) / 1000,
     createdAt: iso(row.created_at),
     changedAt: iso(row.changed_at),
     editable: mayEdit(viewer, row),
+    tracksEditable: mayEditEntries(viewer, row),
   }
 }
 
@@ -116,11 +119,12 @@ export function createPlaylists(deps: PlaylistsDeps) {
   function change(
     viewer: Viewer,
     id: number,
+    what: 'all' | 'entries',
     apply: (entries: ReturnType<typeof entryCalls>, at: number) => void,
   ): PlaylistSummary {
     let row!: PlaylistRow
     db.transaction(() => {
-      row = editable(db, viewer, id)
+      row = editable(db, viewer, id, what)
       const at = now()
       apply(entryCalls(db, viewer, id), at)
       touch(id, at)
@@ -138,7 +142,9 @@ export function createPlaylists(deps: PlaylistsDeps) {
     )
     const entries = visible.flatMap((e) => {
       const track = tracks.get(e.trackId)
-      return track ? [{ entryId: e.id, trackId: e.trackId, addedAt: iso(e.addedAt), track }] : []
+      const addedBy =
+        e.addedBy !== null && e.addedByName !== null ? { id: e.addedBy, username: e.addedByName } : null
+      return track ? [{ entryId: e.id, trackId: e.trackId, addedAt: iso(e.addedAt), addedBy, track }] : []
     })
     const duration = entries.reduce((sum, e) => sum + (e.track.duration ?? 0), 0)
     return {
@@ -197,18 +203,19 @@ export function createPlaylists(deps: PlaylistsDeps) {
             ownerId: viewer.userId,
             name,
             comment,
-            public: input.public ?? false,
+            public: (input.public ?? false) || (input.collaborative ?? false),
+            collaborative: input.collaborative ?? false,
             createdAt: at,
             changedAt: at,
           })
           .returning({ id: playlists.id })
           .get()
         id = created.id
-        insertEntries(db, id, trackIds, keysBetween(null, null, trackIds.length), at)
+        insertEntries(db, id, trackIds, keysBetween(null, null, trackIds.length), at, viewer.userId)
       })
       deps.publish?.(
         { playlistId: id, change: 'created', ownerId: viewer.userId },
-        input.public ? undefined : { userIds: [viewer.userId] },
+        input.public || input.collaborative ? undefined : { userIds: [viewer.userId] },
       )
       return summary(viewer, id)
     },
@@ -218,11 +225,29 @@ export function createPlaylists(deps: PlaylistsDeps) {
       const name = checkText('name', patch.name)
       const comment = checkText('comment', patch.comment)
       if (patch.addTrackIds) checkTracks(viewer, patch.addTrackIds, 'addTrackIds')
-      return change(viewer, id, (entries, at) => {
+      // A collaborator's Subsonic updatePlaylist touches only tracks; anything else is the owner's.
+      const onlyTracks =
+        name === undefined &&
+        comment === undefined &&
+        patch.public === undefined &&
+        patch.collaborative === undefined
+      return change(viewer, id, onlyTracks ? 'entries' : 'all', (entries, at) => {
         const fields: Partial<typeof playlists.$inferInsert> = {}
         if (name !== undefined) fields.name = name
         if (comment !== undefined) fields.comment = comment
         if (patch.public !== undefined) fields.public = patch.public
+        if (patch.public === false) fields.collaborative = false
+        if (patch.collaborative !== undefined) fields.collaborative = patch.collaborative
+        if (patch.collaborative === true) {
+          if (patch.public === false)
+            throw invalid(
+              'collaborative: a collaborative playlist is public; do not make it private at once',
+              {
+                field: 'collaborative',
+              },
+            )
+          fields.public = true
+        }
         touch(id, at, fields)
         if (patch.removeIndexes?.length) {
           const removed = entries.select({ indexes: patch.removeIndexes })
@@ -234,7 +259,14 @@ export function createPlaylists(deps: PlaylistsDeps) {
         const adding = patch.addTrackIds ?? []
         if (adding.length > 0) {
           checkRoom(entries.total(), adding.length)
-          insertEntries(db, id, adding, keysBetween(entries.lastKey(), null, adding.length), at)
+          insertEntries(
+            db,
+            id,
+            adding,
+            keysBetween(entries.lastKey(), null, adding.length),
+            at,
+            viewer.userId,
+          )
         }
       })
     },
@@ -243,16 +275,16 @@ export function createPlaylists(deps: PlaylistsDeps) {
     addTracks(viewer: Viewer, id: number, trackIds: readonly number[], index?: number): PlaylistSummary {
       if (trackIds.length === 0) throw invalid('trackIds: name at least one track', { field: 'trackIds' })
       checkTracks(viewer, trackIds, 'trackIds')
-      return change(viewer, id, (entries, at) => {
+      return change(viewer, id, 'entries', (entries, at) => {
         checkRoom(entries.total(), trackIds.length)
-        insertEntries(db, id, trackIds, keysAt(entries, index, trackIds.length), at)
+        insertEntries(db, id, trackIds, keysAt(entries, index, trackIds.length), at, viewer.userId)
       })
     },
 
     removeEntries(viewer: Viewer, id: number, selection: EntrySelection): PlaylistSummary {
       if (!selection.entryIds?.length && !selection.indexes?.length)
         throw invalid('entryIds: name at least one entry (entryIds or indexes)', { field: 'entryIds' })
-      return change(viewer, id, (entries) => {
+      return change(viewer, id, 'entries', (entries) => {
         deleteEntries(
           db,
           entries.select(selection).map((e) => e.id),
@@ -268,7 +300,7 @@ export function createPlaylists(deps: PlaylistsDeps) {
       if (entryIds.length === 0) throw invalid('entryIds: name at least one entry', { field: 'entryIds' })
       if (new Set(entryIds).size !== entryIds.length)
         throw invalid('entryIds: an entry may be named only once', { field: 'entryIds' })
-      return change(viewer, id, (entries) => {
+      return change(viewer, id, 'entries', (entries) => {
         const moved = entries.select({ entryIds })
         // Parked first, so neither the count nor the neighbours below include the moved rows, and
         // no new key can collide with the old key of another moved row.
@@ -283,9 +315,10 @@ export function createPlaylists(deps: PlaylistsDeps) {
     /** Replaces every entry (Subsonic's createPlaylist with a playlistId); kept hidden entries go too. */
     replaceTracks(viewer: Viewer, id: number, trackIds: readonly number[]): PlaylistSummary {
       checkTracks(viewer, trackIds, 'trackIds')
-      return change(viewer, id, (_entries, at) => {
+      // Wiping everyone's additions is the owner's call, even on a collaborative playlist.
+      return change(viewer, id, 'all', (_entries, at) => {
         db.run(sql`DELETE FROM playlist_entries WHERE playlist_id = ${id}`)
-        insertEntries(db, id, trackIds, keysBetween(null, null, trackIds.length), at)
+        insertEntries(db, id, trackIds, keysBetween(null, null, trackIds.length), at, viewer.userId)
       })
     },
 

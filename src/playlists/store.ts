@@ -16,15 +16,20 @@ export interface PlaylistRow {
   name: string
   comment: string
   public: number
+  collaborative: number
   created_at: number
   changed_at: number
 }
 
-const PLAYLIST = sql`SELECT p.id, p.owner_id, u.username, p.name, p.comment, p.public, p.created_at, p.changed_at
+const PLAYLIST = sql`SELECT p.id, p.owner_id, u.username, p.name, p.comment, p.public, p.collaborative, p.created_at, p.changed_at
   FROM playlists p JOIN users u ON u.id = p.owner_id`
 
 export const mayEdit = (viewer: Viewer, row: Pick<PlaylistRow, 'owner_id'>) =>
   row.owner_id === viewer.userId || isAdmin(viewer)
+
+/** Tracks of a collaborative playlist are everyone's to add, move and remove; the rest stays the owner's. */
+export const mayEditEntries = (viewer: Viewer, row: Pick<PlaylistRow, 'owner_id' | 'collaborative'>) =>
+  row.collaborative === 1 || mayEdit(viewer, row)
 
 /** A playlist the viewer may read — theirs, a public one, or any for an admin — else 404, as if it did not exist. */
 export function readable(db: Db, viewer: Viewer, id: number): PlaylistRow {
@@ -33,10 +38,18 @@ export function readable(db: Db, viewer: Viewer, id: number): PlaylistRow {
   return row
 }
 
-/** A playlist the viewer may change: a public playlist of someone else is 403, a private one 404. */
-export function editable(db: Db, viewer: Viewer, id: number): PlaylistRow {
+/**
+ * A playlist the viewer may change — all of it, or (`entries`) only its tracks: a public playlist
+ * of someone else is 403, a private one 404.
+ */
+export function editable(db: Db, viewer: Viewer, id: number, what: 'all' | 'entries' = 'all'): PlaylistRow {
   const row = readable(db, viewer, id)
-  if (!mayEdit(viewer, row)) throw forbidden(`only its owner (${row.username}) may change playlist ${id}`)
+  if (what === 'entries' ? !mayEditEntries(viewer, row) : !mayEdit(viewer, row))
+    throw forbidden(
+      row.collaborative === 1
+        ? `only its owner (${row.username}) may rename, replace or delete collaborative playlist ${id}`
+        : `only its owner (${row.username}) may change playlist ${id}`,
+    )
   return row
 }
 
@@ -52,7 +65,7 @@ export function listRows(db: Db, viewer: Viewer, ownerId: number | undefined, on
           ? sql`p.owner_id = ${ownerId}`
           : sql`p.owner_id = ${ownerId} AND p.public = 1`
   return db.all<PlaylistRow & { entries: number; duration: number }>(sql`SELECT p.id, p.owner_id, u.username,
-      p.name, p.comment, p.public, p.created_at, p.changed_at,
+      p.name, p.comment, p.public, p.collaborative, p.created_at, p.changed_at,
       count(t.id) AS entries, coalesce(sum(t.duration), 0) AS duration
     FROM playlists p JOIN users u ON u.id = p.owner_id
       LEFT JOIN playlist_entries e ON e.playlist_id = p.id
@@ -67,6 +80,7 @@ export function insertEntries(
   trackIds: readonly number[],
   keys: readonly string[],
   at: number,
+  addedBy: number,
 ): void {
   for (let i = 0; i < trackIds.length; i += 500) {
     db.insert(playlistEntries)
@@ -76,6 +90,7 @@ export function insertEntries(
           trackId,
           position: keys[i + j] as string,
           addedAt: at,
+          addedBy,
         })),
       )
       .run()

@@ -16,8 +16,12 @@ export interface PlaylistSummary {
   duration: number
   createdAt: string
   changedAt: string
-  /** The viewer may change it (the owner, or an admin). */
+  /** Everyone may add, move and remove its tracks (it is public too); only the owner renames or deletes it. */
+  collaborative: boolean
+  /** The viewer may change it all (the owner, or an admin). */
   editable: boolean
+  /** The viewer may add, move and remove its tracks: `editable`, or a collaborative playlist. */
+  tracksEditable: boolean
 }
 
 export interface PlaylistEntry {
@@ -27,6 +31,8 @@ export interface PlaylistEntry {
   index: number
   trackId: number
   addedAt: string
+  /** Who added it; null when unknown (added before this was recorded, or that user is gone). */
+  addedBy: { id: number; username: string } | null
   track: TrackSummary
 }
 
@@ -38,6 +44,8 @@ export interface NewPlaylist {
   name: string
   comment?: string
   public?: boolean
+  /** Implies public. */
+  collaborative?: boolean
   trackIds?: readonly number[]
 }
 
@@ -48,7 +56,10 @@ export interface NewPlaylist {
 export interface PlaylistPatch {
   name?: string
   comment?: string
+  /** Making it private ends collaboration too. */
   public?: boolean
+  /** Making it collaborative makes it public too. */
+  collaborative?: boolean
   removeIndexes?: readonly number[]
   addTrackIds?: readonly number[]
 }

@@ -14,13 +14,23 @@ export interface PlaylistSummary {
   comment: string
   owner: { id: number; username: string }
   public: boolean
+  collaborative: boolean
   entryCount: number
   duration: number
   editable: boolean
+  tracksEditable: boolean
 }
 interface PlaylistDetail extends PlaylistSummary {
-  entries: { entryId: number; index: number; trackId: number; track: Track }[]
+  entries: {
+    entryId: number
+    index: number
+    trackId: number
+    addedBy: { id: number; username: string } | null
+    track: Track
+  }[]
 }
+
+const kindOf = (p: PlaylistSummary) => (p.collaborative ? ' · collaborative' : p.public ? ' · public' : '')
 
 export function Playlists() {
   const list = useApi<{ items: PlaylistSummary[] }>('/api/playlists')
@@ -48,7 +58,7 @@ export function Playlists() {
               {' '}
               · {p.entryCount} tracks · {formatTime(p.duration)}
               {p.editable ? '' : ` · by ${p.owner.username}`}
-              {p.public ? ' · public' : ''}
+              {kindOf(p)}
             </span>
           </li>
         ))}
@@ -86,7 +96,7 @@ export function Playlist({ id }: { id: string }) {
     )
   return (
     <div class="view">
-      <p class="muted">Playlist{p.public ? ' · public' : ''}</p>
+      <p class="muted">Playlist{kindOf(p)}</p>
       <h1>{p.name}</h1>
       <p class="muted">
         {p.owner.username} · {p.entryCount} tracks · {formatTime(p.duration)}
@@ -112,6 +122,14 @@ export function Playlist({ id }: { id: string }) {
             </button>
             <button
               type="button"
+              aria-pressed={p.collaborative}
+              title="Everyone may add, move and remove tracks; only you rename or delete it"
+              onClick={() => void change('', { collaborative: !p.collaborative }, 'PATCH')}
+            >
+              {p.collaborative ? 'Stop collaborating' : 'Let everyone add tracks'}
+            </button>
+            <button
+              type="button"
               onClick={() => {
                 if (confirm(`Delete the playlist “${p.name}”?`))
                   void api(`/api/playlists/${p.id}`, { method: 'DELETE' }).then(() => navigate('/playlists'))
@@ -134,8 +152,11 @@ export function Playlist({ id }: { id: string }) {
               {e.track.title}
             </button>
             <span class="muted"> · {e.track.artist}</span>
+            {p.collaborative && e.addedBy && (
+              <span class="muted added-by"> · added by {e.addedBy.username}</span>
+            )}
             <span class="num muted">{formatTime(e.track.duration)}</span>
-            {p.editable && (
+            {p.tracksEditable && (
               <span class="actions">
                 <button
                   type="button"
@@ -172,11 +193,11 @@ export function Playlist({ id }: { id: string }) {
   )
 }
 
-/** "Add to playlist…": a select of your editable playlists, for an album's or the queue's tracks. */
+/** "Add to playlist…": your playlists and the collaborative ones, for an album's or the queue's tracks. */
 export function AddToPlaylist({ tracks, label }: { tracks: Track[]; label: string }) {
   const list = useApi<{ items: PlaylistSummary[] }>('/api/playlists')
   const [done, setDone] = useState<string | null>(null)
-  const mine = list.data?.items.filter((p) => p.editable) ?? []
+  const mine = list.data?.items.filter((p) => p.tracksEditable) ?? []
   if (list.error) return null
   return (
     <label>
@@ -206,7 +227,7 @@ export function AddToPlaylist({ tracks, label }: { tracks: Track[]; label: strin
         <option value="">{done !== null ? `Added to ${done}` : 'Add to playlist…'}</option>
         {mine.map((p) => (
           <option key={p.id} value={p.id}>
-            {p.name}
+            {p.editable ? p.name : `${p.name} (${p.owner.username}’s)`}
           </option>
         ))}
         <option value="new">New playlist…</option>

@@ -20,6 +20,10 @@ const Indexes = z
   .max(PLAYLIST_LIMITS.entries)
   .openapi({ description: '0-based positions in the list as you see it' })
 
+const Collaborative = z.boolean().optional().openapi({
+  description:
+    'everyone may add, move and remove its tracks (implies public); only the owner renames or deletes it',
+})
 const Name = z.string().max(PLAYLIST_LIMITS.name).openapi({ example: 'Sunday morning' })
 const Comment = z.string().max(PLAYLIST_LIMITS.comment)
 
@@ -27,16 +31,19 @@ export const NewPlaylistSchema = z
   .strictObject({
     name: Name,
     comment: Comment.optional(),
-    public: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'others may read (never change) it; default false' }),
+    public: z.boolean().optional().openapi({ description: 'others may read it; default false' }),
+    collaborative: Collaborative,
     trackIds: TrackIds.optional(),
   })
   .openapi('NewPlaylist')
 
 export const PlaylistPatchSchema = z
-  .strictObject({ name: Name.optional(), comment: Comment.optional(), public: z.boolean().optional() })
+  .strictObject({
+    name: Name.optional(),
+    comment: Comment.optional(),
+    public: z.boolean().optional().openapi({ description: 'making it private ends collaboration too' }),
+    collaborative: Collaborative,
+  })
   .openapi('PlaylistPatch')
 
 export const AddTracksSchema = z
@@ -93,6 +100,7 @@ export const PlaylistSummarySchema = z
     comment: z.string(),
     owner: z.object({ id: z.number().int(), username: z.string() }),
     public: z.boolean(),
+    collaborative: z.boolean(),
     entryCount: z
       .number()
       .int()
@@ -100,7 +108,10 @@ export const PlaylistSummarySchema = z
     duration: z.number().openapi({ description: 'seconds, over the same entries' }),
     createdAt: z.string(),
     changedAt: z.string(),
-    editable: z.boolean().openapi({ description: 'you may change it (its owner, or an admin)' }),
+    editable: z.boolean().openapi({ description: 'you may change it all (its owner, or an admin)' }),
+    tracksEditable: z
+      .boolean()
+      .openapi({ description: 'you may add, move and remove its tracks (editable, or collaborative)' }),
   })
   .openapi('PlaylistSummary')
 
@@ -111,6 +122,7 @@ export const PlaylistDetailSchema = PlaylistSummarySchema.extend({
       index: z.number().int(),
       trackId: z.number().int(),
       addedAt: z.string(),
+      addedBy: z.object({ id: z.number().int(), username: z.string() }).nullable(),
       track: TrackSummarySchema,
     }),
   ),

@@ -54,7 +54,7 @@ const update = createRoute({
   method: 'patch',
   path: '/playlists/{id}',
   tags,
-  summary: 'Rename, comment, make public or private (owner or admin)',
+  summary: 'Rename, comment, make public, private or collaborative (owner or admin)',
   request: { params: IdParams, body: jsonBody(PlaylistPatchSchema) },
   responses: { 200: json(PlaylistDetailSchema, changed), ...writeErrors },
 })

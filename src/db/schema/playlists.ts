@@ -15,8 +15,10 @@ export const playlists = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     comment: text('comment').notNull().default(''),
-    /** Others may read (never edit) a public playlist, each seeing only the tracks of their folders. */
+    /** Others may read a public playlist, each seeing only the tracks of their folders. */
     public: integer('public', { mode: 'boolean' }).notNull().default(false),
+    /** A public playlist whose tracks everyone may add, move and remove; only its owner renames or deletes it. */
+    collaborative: integer('collaborative', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
     changedAt: integer('changed_at').notNull().default(now),
   },
@@ -41,6 +43,8 @@ export const playlistEntries = sqliteTable(
       .references(() => tracks.id, { onDelete: 'cascade' }),
     position: text('position').notNull(),
     addedAt: integer('added_at').notNull().default(now),
+    /** Who added it (a collaborative playlist shows it); null for entries older than the column. */
+    addedBy: integer('added_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('playlist_entries_order').on(t.playlistId, t.position),
