@@ -25,7 +25,8 @@ function summary(p: PlaylistSummary): Node {
     duration: Math.round(p.duration),
     created: p.createdAt,
     changed: p.changedAt,
-    readonly: p.editable ? undefined : true,
+    // OpenSubsonic: whether this user may change its tracks (a collaborative playlist is not read-only).
+    readonly: p.tracksEditable ? undefined : true,
   }
 }
 
