@@ -13,7 +13,13 @@ import {
   listAlbums,
   listAlbumsAt,
 } from './queries/albums.ts'
-import { type ArtistQuery, artistSummariesByIds, getArtist, listArtists } from './queries/artists.ts'
+import {
+  type ArtistQuery,
+  artistSummariesByIds,
+  findArtistByName,
+  getArtist,
+  listArtists,
+} from './queries/artists.ts'
 import { getDirectory } from './queries/directories.ts'
 import { listGenres } from './queries/genres.ts'
 import { type LibrarySelection, libraryCounts, selectLibrary } from './queries/library.ts'
@@ -99,6 +105,8 @@ export function createCatalog(deps: CatalogDeps) {
     events: scanner.events,
     listArtists: (q?: ArtistQuery) => listArtists(db, q),
     getArtist: (id: number, folderIds?: readonly number[]) => getArtist(db, id, folderIds),
+    /** An artist's id by name (case, width and diacritics ignored), if the viewer may see them. */
+    findArtistByName: (name: string, folderIds?: readonly number[]) => findArtistByName(db, name, folderIds),
     listAlbums: (q?: AlbumQuery) => listAlbums(db, q),
     getAlbum: (id: number, folderIds?: readonly number[]) => getAlbum(db, id, folderIds, deps.gain),
     listTracks: (q?: TrackQuery) => listTracks(db, q, deps.gain),

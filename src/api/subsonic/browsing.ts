@@ -143,13 +143,9 @@ function getTopSongs(call: Call): Node {
   const { params, principal, deps } = call
   const name = params.required('artist')
   const count = params.int('count', { min: 0, max: 500 }) ?? 50
-  const artists = allPages((cursor) =>
-    deps.catalog.listArtists({ folderIds: principal.folderIds, cursor, limit: 500 }),
-  )
-  const wanted = name.toLowerCase()
-  const artist = artists.find((a) => a.name.toLowerCase() === wanted)
-  if (!artist) return { topSongs: { song: [] } }
-  const songs = deps.catalog.listSongs({ artistId: artist.id, folderIds: principal.folderIds })
+  const artistId = deps.catalog.findArtistByName(name, principal.folderIds)
+  if (artistId === undefined) return { topSongs: { song: [] } }
+  const songs = deps.catalog.listSongs({ artistId, folderIds: principal.folderIds })
   const plays = new Map(
     (deps.events?.stats.top('track', 'all', 'household', 1000) ?? []).map((t) => [Number(t.id), t.plays]),
   )

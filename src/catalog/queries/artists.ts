@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { notFound } from '../../lib/errors.ts'
 import type { Db } from '../../platform/sqlite.ts'
+import { fold } from '../normalize.ts'
 import { type AlbumSummary, listAlbums } from './albums.ts'
 import {
   after,
@@ -76,6 +77,13 @@ export function listArtists(db: Db, q: ArtistQuery = {}): Page<ArtistSummary> {
     db.all<Row>(sql`SELECT * FROM artists ar WHERE ${sql.join(filters, sql` AND `)} AND ${after(KEYS, cursor)}
     ORDER BY ${orderBy(KEYS)} LIMIT ${limit + 1}`)
   return toPage('artists', rows, limit, KEYS, summary)
+}
+
+/** The visible artist with this name as the scanner folds it (case, width, diacritics), by index. */
+export function findArtistByName(db: Db, name: string, folderIds?: readonly number[]): number | undefined {
+  return db.all<{ id: number }>(
+    sql`SELECT ar.id FROM artists ar WHERE ar.norm_name = ${fold(name)} AND ${visible(folderIds)}`,
+  )[0]?.id
 }
 
 export function getArtist(db: Db, id: number, folderIds?: readonly number[]): ArtistDetail {

@@ -64,6 +64,17 @@ describe('folder grants', () => {
     expect(cat.catalog.getTrack(corpusTrack.id, [corpus]).id).toBe(corpusTrack.id)
   })
 
+  it('find an artist by name however it is typed, only within them', () => {
+    const id = cat.catalog
+      .listArtists({ limit: 500, folderIds: [demo] })
+      .items.find((a) => a.name === 'Café Aurora')?.id
+    expect(id).toBeNumber()
+    for (const typed of ['Café Aurora', 'CAFE AURORA', '  café   aurora ', 'Ｃａｆé Aurora'])
+      expect(cat.catalog.findArtistByName(typed, [demo])).toBe(id as number)
+    expect(cat.catalog.findArtistByName('Café Aurora', [corpus])).toBeUndefined()
+    expect(cat.catalog.findArtistByName('Café Auror', [demo])).toBeUndefined()
+  })
+
   it('rejects cursors that do not belong to the list', () => {
     const page = cat.catalog.listAlbums({ limit: 2, sort: 'year' })
     expect(page.nextCursor).not.toBeNull()
