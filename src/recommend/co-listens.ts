@@ -87,11 +87,14 @@ export function coListensConsumer(deps: { db: Db; resolveTrack: TrackResolver; r
           seen = recent(e.userId)
           sessions.set(e.userId, seen)
         }
-        // Plays arrive in log order, but an offline phone replays old ones late: pair by time.
+        // A play pairs with the listener's last few plays in log order (the same ones whichever
+        // batch they came in, so the graph depends only on the log), and only with those heard
+        // in the same session: an offline phone replaying yesterday relates nothing to today.
         const play = { userId: e.userId, trackId: l.trackId, at: e.at, seq: e.offset }
-        const before = seen.filter((p) => Math.abs(play.at - p.at) <= SESSION_GAP_MS).slice(-PAIR_DEPTH)
-        for (const [i, p] of before.entries())
-          pair(pairs, p.trackId, play.trackId, 1 / (before.length - i), play.at)
+        const last = seen.slice(-PAIR_DEPTH)
+        for (const [i, p] of last.entries())
+          if (Math.abs(play.at - p.at) <= SESSION_GAP_MS)
+            pair(pairs, p.trackId, play.trackId, 1 / (last.length - i), play.at)
         seen.push(play)
       }
       addPairs(pairs)

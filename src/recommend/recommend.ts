@@ -127,6 +127,16 @@ export function createRecommender(deps: RecommendDeps) {
     return related(viewer, [...seeds], 40, heardWithin(viewer.userId, 2))
   }
 
+  /** A mix of these tracks in this order: the visible ones, diversified by artist. */
+  function listOf(viewer: Viewer, ordered: number[]): TrackSummary[] {
+    const summaries = deps.trackSummaries(ordered, viewer.folderIds)
+    return pick(
+      ordered.map((id) => ({ id })),
+      summaries,
+      40,
+    )
+  }
+
   /** What the rest of the household played this month and the viewer never has. */
   function household(viewer: Viewer): TrackSummary[] {
     const since = Math.floor((now() - 30 * DAY_MS) / DAY_MS)
@@ -137,31 +147,18 @@ export function createRecommender(deps: RecommendDeps) {
             AND p.item_id = d.item_id)
         GROUP BY d.item_id ORDER BY plays DESC, d.item_id LIMIT 200`,
     )
-    const ranked = ids(top).map((id) => ({ id }))
-    return pick(
-      ranked,
-      deps.trackSummaries(
-        ranked.map((r) => r.id),
-        viewer.folderIds,
-      ),
-      40,
-    )
+    return listOf(viewer, ids(top))
   }
 
   /** The viewer's old favourites: played often, not in two months. */
   function rediscover(viewer: Viewer): TrackSummary[] {
     const before = now() - 60 * DAY_MS
-    const ranked = ids(
-      db.all(sql`SELECT item_id AS id FROM play_counts WHERE user_id = ${viewer.userId} AND kind = 'track'
-        AND plays >= 3 AND last_played_at < ${before} ORDER BY plays DESC, item_id LIMIT 200`),
-    ).map((id) => ({ id }))
-    return pick(
-      ranked,
-      deps.trackSummaries(
-        ranked.map((r) => r.id),
-        viewer.folderIds,
+    return listOf(
+      viewer,
+      ids(
+        db.all(sql`SELECT item_id AS id FROM play_counts WHERE user_id = ${viewer.userId} AND kind = 'track'
+          AND plays >= 3 AND last_played_at < ${before} ORDER BY plays DESC, item_id LIMIT 200`),
       ),
-      40,
     )
   }
 
