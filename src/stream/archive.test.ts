@@ -38,3 +38,17 @@ test('a list is numbered in its own order with the artist in each name', () => {
   const names = entryNames({ name: 'Mix/Tape', kind: 'list', songs: [song(7, 'Z'), song(3, 'Y')] })
   expect(names).toEqual(['Mix_Tape/01 - Ann - Z.flac', 'Mix_Tape/02 - Ann - Y.flac'])
 })
+
+test('a tree keeps each file’s own name and subfolder, made safe, and numbers repeats', () => {
+  const at = (path: string) => ({ ...song(1, 'T'), path })
+  const names = entryNames({
+    name: 'Artist',
+    kind: 'tree',
+    songs: [at('2019 - A/01 x.flac'), at('..hidden/b:c.FLAC'), at('2019 - A/01 x.flac')],
+  })
+  expect(names).toEqual([
+    'Artist/2019 - A/01 x.flac',
+    'Artist/hidden/b_c.flac',
+    'Artist/2019 - A/01 x (2).flac',
+  ])
+})

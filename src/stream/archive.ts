@@ -21,14 +21,19 @@ export interface ArchiveSong {
   album: string
   trackNo: number | null
   discNo: number | null
+  /** For a `tree`: the file's path below the archive's top folder, as it lies on disk. */
+  path?: string
 }
 
 /** A download as asked: the archive's own name (its top folder too) and its songs in order. */
 export interface ArchiveRequest {
   name: string
   songs: readonly ArchiveSong[]
-  /** Albums name entries "01 - Title" in disc folders; playlists and directories "01 - Artist - Title". */
-  kind: 'album' | 'list'
+  /**
+   * Albums name entries "01 - Title" in disc folders, playlists "01 - Artist - Title"; a directory
+   * is a `tree`, its files under their own names in their own subfolders.
+   */
+  kind: 'album' | 'list' | 'tree'
 }
 
 export interface Archive {
@@ -54,6 +59,7 @@ export function safeName(raw: string): string {
   return cleaned || '_'
 }
 
+const stem = (path: string) => path.slice(0, path.length - extname(path).length)
 const pad = (n: number | null, width: number) => String(n ?? 0).padStart(width, '0')
 
 /** Entry names in the archive: "<name>/[Disc N/]NN - Title.ext", unique (a repeat gets " (2)"). */
@@ -65,9 +71,14 @@ export function entryNames(request: ArchiveRequest): string[] {
   return request.songs.map((s, i) => {
     const ext = extname(s.file).toLowerCase()
     const base =
-      request.kind === 'album'
-        ? `${discs.size > 1 ? `Disc ${s.discNo ?? 1}/` : ''}${pad(s.trackNo, width)} - ${safeName(s.title)}`
-        : `${pad(i + 1, width)} - ${safeName(`${s.artist} - ${s.title}`)}`
+      request.kind === 'tree'
+        ? stem(s.path ?? s.file)
+            .split('/')
+            .map(safeName)
+            .join('/')
+        : request.kind === 'album'
+          ? `${discs.size > 1 ? `Disc ${s.discNo ?? 1}/` : ''}${pad(s.trackNo, width)} - ${safeName(s.title)}`
+          : `${pad(i + 1, width)} - ${safeName(`${s.artist} - ${s.title}`)}`
     let name = `${top}/${base}${ext}`
     for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${top}/${base} (${n})${ext}`
     seen.add(name.toLowerCase())

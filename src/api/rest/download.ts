@@ -49,12 +49,23 @@ export function directoryArchive(
   dir: { folderId: number; dir: string },
 ): Promise<Archive> {
   mayDownload(who)
-  const songs = who.folderIds.includes(dir.folderId)
-    ? deps.catalog.listSongs({ dir, folderIds: who.folderIds, order: 'dir', limit: MAX_SONGS })
-    : []
+  const songs: ArchiveSong[] = []
+  if (who.folderIds.includes(dir.folderId))
+    for (let offset = 0; ; offset += MAX_SONGS) {
+      const page = deps.catalog.listSongs({
+        under: dir,
+        folderIds: who.folderIds,
+        order: 'tree',
+        limit: MAX_SONGS,
+        offset,
+      })
+      const below = (s: (typeof page)[number]) => (dir.dir === '' ? s.dir : s.dir.slice(dir.dir.length + 1))
+      songs.push(...page.map((s) => ({ ...s, path: [below(s), s.file].filter(Boolean).join('/') })))
+      if (page.length < MAX_SONGS) break
+    }
   const name = dir.dir.split('/').filter(Boolean).at(-1) ?? 'Music'
   if (songs.length === 0) throw notFound(`directory ${dir.dir || '/'}`)
-  return deps.streaming.archive(who, { name, songs, kind: 'list' })
+  return deps.streaming.archive(who, { name, songs, kind: 'tree' })
 }
 
 /** A playlist the user may see, with the entries whose tracks they may see, in its order. */

@@ -49,7 +49,7 @@ export interface Song {
   composers: { id: number; name: string }[]
 }
 
-export type SongOrder = 'album' | 'name' | 'random' | 'dir'
+export type SongOrder = 'album' | 'name' | 'random' | 'dir' | 'tree'
 
 export interface SongQuery {
   folderIds?: readonly number[]
@@ -61,6 +61,8 @@ export interface SongQuery {
   toYear?: number
   /** Tracks directly inside this directory of this folder. */
   dir?: { folderId: number; dir: string }
+  /** Tracks in this directory of this folder or any below it. */
+  under?: { folderId: number; dir: string }
   order?: SongOrder
   offset?: number
   limit?: number
@@ -75,6 +77,7 @@ const ORDERS: Record<SongOrder, SQL> = {
   name: sql`t.sort_key, t.id`,
   random: sql`random()`,
   dir: sql`coalesce(t.disc_no, 1), coalesce(t.track_no, 0), t.name, t.id`,
+  tree: sql`t.dir, t.name, t.id`,
 }
 
 const idList = (ids: readonly number[]) =>
@@ -96,6 +99,12 @@ export function listSongs(db: Db, q: SongQuery = {}): Song[] {
   if (q.fromYear !== undefined) filters.push(sql`t.year >= ${q.fromYear}`)
   if (q.toYear !== undefined) filters.push(sql`t.year <= ${q.toYear}`)
   if (q.dir) filters.push(sql`t.folder_id = ${q.dir.folderId} AND t.dir = ${q.dir.dir}`)
+  if (q.under) {
+    // A prefix compared with substr rather than LIKE, so `%` and `_` in folder names are literal.
+    const prefix = q.under.dir === '' ? '' : `${q.under.dir}/`
+    filters.push(sql`t.folder_id = ${q.under.folderId} AND (t.dir = ${q.under.dir}
+      OR substr(t.dir, 1, ${prefix.length}) = ${prefix})`)
+  }
   const rows =
     db.all<Row>(sql`SELECT t.*, al.name AS album_name, coalesce(t.cover_id, al.cover_id) AS effective_cover
     FROM tracks t JOIN albums al ON al.id = t.album_id
