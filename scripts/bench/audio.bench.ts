@@ -87,7 +87,7 @@ async function encodeSeconds(
   } else if (hls) {
     const plan = planSegments(44100, info.totalSamples, { segmentSeconds: 6, firstSegmentSeconds: 2 })
     const encode = encodeSegments(info, plan, profile, { first: 0, last: segmentCount(plan) - 1 })
-    encode.split((await engine.run(encode.job)).outputs['out.aac'] as Uint8Array)
+    encode.split((await engine.run(encode.job)).outputs)
   } else await engine.run(fileJob(info, profile))
   return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 }
 }
