@@ -6,7 +6,7 @@ import type { createLoudnessStore } from './loudness/store.ts'
 import type { AudioMetrics } from './queue/metrics.ts'
 import type { JobHandler, JobSpec } from './queue/queue.ts'
 import { fileJob, fileKey, hlsPrefix, segmentName } from './renditions.ts'
-import { encodeRungs, type SegmentRange } from './segments/encode.ts'
+import { encodeSegments, type SegmentRange } from './segments/encode.ts'
 import type { SegmentPlan, SegmentTiming } from './segments/plan.ts'
 import { describeSource, type SourceInfo } from './source.ts'
 
@@ -25,29 +25,20 @@ export function createJobHandlers(deps: {
 }): Record<'segments' | 'file' | 'loudness', JobHandler> {
   const { engine, timing, metrics, loudnessStore, store, profileOf, planOf } = deps
 
-  /**
-   * Segments first..last of one rung (`profile`: on demand, read-ahead) or of several at once
-   * (`profiles`: a background ladder chunk, decoded once for all of them).
-   */
   async function runSegments(spec: JobSpec, signal: AbortSignal): Promise<void> {
     const info = await describeSource(spec.source)
-    const ids = (spec.params.profiles as string[] | undefined) ?? [spec.params.profile as string]
-    const profiles = ids.map((id) => profileOf(id, 'hls'))
+    const profile = profileOf(spec.params.profile as string, 'hls')
     const range = spec.params as unknown as SegmentRange
     const plan = planOf(info)
-    const encode = encodeRungs(info, plan, profiles, range)
+    const encode = encodeSegments(info, plan, profile, range)
     const { outputs } = await engine.run({ ...encode.job, signal })
-    const rungs = encode.split(outputs)
-    for (const profile of profiles) {
-      const prefix = hlsPrefix(info, profile, timing)
-      for (const [index, bytes] of rungs.get(profile.id) ?? []) {
-        await store(`${prefix}/${segmentName(index)}`, bytes)
-      }
+    const prefix = hlsPrefix(info, profile, timing)
+    for (const [index, bytes] of encode.split(outputs['out.aac'] as Uint8Array)) {
+      await store(`${prefix}/${segmentName(index)}`, bytes)
     }
     const starts = plan.starts
     const end = starts[range.last + 1] ?? plan.totalSamples
-    const encoded = (end - (starts[range.first] as number)) / plan.sampleRate
-    metrics.encodedSeconds.inc({ codec: 'aac' }, encoded * profiles.length)
+    metrics.encodedSeconds.inc({ codec: 'aac' }, (end - (starts[range.first] as number)) / plan.sampleRate)
   }
 
   async function runFile(spec: JobSpec, signal: AbortSignal): Promise<void> {

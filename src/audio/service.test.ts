@@ -7,12 +7,10 @@ import { openDatabase, type Sqlite } from '../db/index.ts'
 import { createNativeEngine, detectNativeFfmpeg } from './engine/native-engine.ts'
 import type { AudioEngine } from './engine/types.ts'
 import { createWasmEngine } from './engine/wasm-engine.ts'
-import type { Codec, Profile } from './ladder/profiles.ts'
+import type { Codec } from './ladder/profiles.ts'
 import { DEFAULT_GAIN } from './loudness/loudness.ts'
-import { encodeSegments } from './segments/encode.ts'
-import { planSegments, segmentCount } from './segments/plan.ts'
 import { type AudioService, createAudioService } from './service.ts'
-import { describeSource, type Source } from './source.ts'
+import type { Source } from './source.ts'
 import { decodePcm, denseMix, makeFixture, probeAudio } from './testing/fixtures.ts'
 
 setDefaultTimeout(120_000)
@@ -70,19 +68,16 @@ function fragmentTiming(bytes: Uint8Array): { decodeTime: number; frames: number
   }
 }
 
-async function joinedRung(
-  profileId: string,
-  track: Source = source,
-): Promise<{ path: string; segments: Uint8Array[] }> {
-  const info = await audio.describe(track)
-  const init = readFileSync((await audio.getInit(track, profileId)).path)
+async function joinedRung(profileId: string): Promise<{ path: string; segments: Uint8Array[] }> {
+  const info = await audio.describe(source)
+  const init = readFileSync((await audio.getInit(source, profileId)).path)
   const count = info.hls[0]?.segmentDurations.length ?? 0
   const segments = await Promise.all(
     Array.from({ length: count }, async (_, i) =>
-      readFileSync((await audio.getSegment(track, profileId, i)).path),
+      readFileSync((await audio.getSegment(source, profileId, i)).path),
     ),
   )
-  const path = join(dir, `${track.id}-${profileId}.mp4`)
+  const path = join(dir, `${profileId}.mp4`)
   writeFileSync(path, Buffer.concat([init, ...segments]))
   return { path, segments }
 }
@@ -119,68 +114,6 @@ describe('HLS rungs', () => {
     for (const timeline of timelines.slice(1)) expect(timeline).toEqual(timelines[0] as typeof timeline)
     expect(new Set(info.hls.map((r) => JSON.stringify(r.segmentDurations))).size).toBe(1)
     expect(info.hls.map((r) => r.codecs)).toEqual(['mp4a.40.2', 'mp4a.40.2', 'mp4a.40.2', 'mp4a.40.2'])
-  })
-})
-
-const segmentJobs = async () =>
-  [
-    ...(await registry.metrics()).matchAll(
-      /tonearm_audio_job_duration_seconds_count\{kind="segments"[^}]*\} (\d+)/g,
-    ),
-  ]
-    .map((m) => Number(m[1]))
-    .reduce((a, b) => a + b, 0)
-
-describe('a background ladder decodes each chunk once for every rung', () => {
-  let ladderTrack: Source
-  let jobs = 0
-  beforeAll(async () => {
-    const path = join(dir, 'ladder.flac')
-    copyFileSync(source.path, path)
-    ladderTrack = { id: 'ladder', path }
-    await audio.idle()
-    const before = await segmentJobs()
-    await audio.enqueueLadder(ladderTrack)
-    jobs = (await segmentJobs()) - before
-  })
-
-  test('one job made the four rungs of the 12 s track (4 segments, one chunk)', async () => {
-    expect(jobs).toBe(1)
-    for (const rung of ['aac-24', 'aac-96', 'aac-160', 'aac-320']) {
-      expect(await audio.cachedSegments(ladderTrack, rung)).toEqual([true, true, true, true])
-    }
-  })
-
-  for (const kbps of [24, 96, 160, 320]) {
-    test(`aac-${kbps}: decodes, ±15% bitrate, source duration ±100 ms, the same bytes as on-demand segments`, async () => {
-      const before = await segmentJobs()
-      const { path, segments } = await joinedRung(`aac-${kbps}`, ladderTrack)
-      // Everything came from the cache: nothing was encoded again.
-      expect((await segmentJobs()) - before).toBe(0)
-      const probe = await probeAudio(engine, path)
-      expect(probe.codec).toBe('aac')
-      expect(probe.channels).toBe(kbps < 48 ? 1 : 2)
-      within((await decodePcm(engine, path)).length / 44100, SECONDS, 0.1)
-      within((segments.reduce((n, s) => n + s.length, 0) * 8) / SECONDS / 1000, kbps, kbps * 0.15)
-      // The same range encoded for this rung alone: every encoder was fed the same samples.
-      const info = await describeSource(ladderTrack)
-      const plan = planSegments(44100, info.totalSamples, { segmentSeconds: 4, firstSegmentSeconds: 2 })
-      const profile = audio.ladder.hls.find((p) => p.id === `aac-${kbps}`) as Profile
-      const alone = encodeSegments(info, plan, profile, { first: 0, last: segmentCount(plan) - 1 })
-      const aloneSegments = [...alone.split((await engine.run(alone.job)).outputs).values()]
-      expect(segments.map((s) => Buffer.from(s).toString('base64'))).toEqual(
-        aloneSegments.map((s) => Buffer.from(s).toString('base64')),
-      )
-    })
-  }
-
-  test('segment boundaries are the same samples in every rung', async () => {
-    const timelines = await Promise.all(
-      ['aac-24', 'aac-96', 'aac-160', 'aac-320'].map(async (rung) =>
-        (await joinedRung(rung, ladderTrack)).segments.map(fragmentTiming),
-      ),
-    )
-    for (const timeline of timelines.slice(1)) expect(timeline).toEqual(timelines[0] as typeof timeline)
   })
 })
 
@@ -282,6 +215,14 @@ test('a player asking for the next segment joins the read-ahead job instead of e
   const path = join(dir, 'sequential.flac')
   copyFileSync(source.path, path)
   const track: Source = { id: 'sequential', path }
+  const segmentJobs = async () =>
+    [
+      ...(await registry.metrics()).matchAll(
+        /tonearm_audio_job_duration_seconds_count\{kind="segments"[^}]*\} (\d+)/g,
+      ),
+    ]
+      .map((m) => Number(m[1]))
+      .reduce((a, b) => a + b, 0)
   await audio.idle()
   const before = await segmentJobs()
   await audio.getSegment(track, 'aac-96', 0)

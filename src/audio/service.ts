@@ -78,18 +78,6 @@ export async function createAudioService(opts: AudioServiceOptions) {
     }
   }
 
-  /** Several rungs of one range in one run (the source decoded once); one rung is a plain segment job. */
-  function rungsSpec(info: SourceInfo, profiles: Profile[], range: SegmentRange): JobSpec {
-    if (profiles.length === 1) return segmentSpec(info, profiles[0] as Profile, range)
-    const rungs = profiles.map((p) => hlsPrefix(info, p, timing).slice(info.fingerprint.length + 1))
-    return {
-      key: `${info.fingerprint}/${rungs.join('+')}/segments-${range.first}-${range.last}`,
-      kind: 'segments',
-      source: info.source,
-      params: { profiles: profiles.map((p) => p.id), first: range.first, last: range.last },
-    }
-  }
-
   const segmentKey = (info: SourceInfo, profile: Profile, index: number) =>
     `${hlsPrefix(info, profile, timing)}/${segmentName(index)}`
 
@@ -253,19 +241,10 @@ export async function createAudioService(opts: AudioServiceOptions) {
     const info = await describeSource(source, recheckMs)
     const count = segmentCount(planOf(info))
     const work: Promise<void>[] = []
-    // Rungs missing the same range share one job. Decoding is where WASM is furthest behind native
-    // (1.4–2.1× in CPU, measured in scripts/bench/audio.bench.ts); once per chunk instead of once
-    // per rung saves 3 of 4 decodes.
-    const chunks = new Map<string, { range: SegmentRange; profiles: Profile[] }>()
     for (const profile of ladder.hls) {
       for (const range of missingRanges(info, profile, 0, count - 1, LADDER_CHUNK_SEGMENTS)) {
-        const chunk = chunks.get(`${range.first}-${range.last}`) ?? { range, profiles: [] }
-        chunk.profiles.push(profile)
-        chunks.set(`${range.first}-${range.last}`, chunk)
+        work.push(queue.submit(segmentSpec(info, profile, range), { priority }))
       }
-    }
-    for (const { range, profiles } of chunks.values()) {
-      work.push(queue.submit(rungsSpec(info, profiles, range), { priority }))
     }
     if (o.files) {
       for (const profile of ladder.files) {

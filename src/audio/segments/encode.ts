@@ -28,18 +28,12 @@ export interface SegmentRange {
 
 export interface SegmentEncode {
   job: RunJob
-  /** Turns the job's outputs into the media segments of the range, by index. */
-  split(outputs: Record<string, Uint8Array | undefined>): Map<number, Uint8Array>
+  /** Turns the job's output into the media segments of the range, by index. */
+  split(output: Uint8Array): Map<number, Uint8Array>
 }
 
-export interface RungsEncode {
-  job: RunJob
-  /** Turns the job's outputs into each rung's media segments of the range: profile id → index → bytes. */
-  split(outputs: Record<string, Uint8Array | undefined>): Map<string, Map<number, Uint8Array>>
-}
-
+const OUTPUT = 'out.aac'
 const seconds = (samples: number, rate: number) => (samples / rate).toFixed(6)
-const outputName = (profile: Profile) => `out-${profile.id}.aac`
 
 /** One ffmpeg run that encodes segments first..last of one rung, cut from the source in place. */
 export function encodeSegments(
@@ -50,31 +44,10 @@ export function encodeSegments(
   /** Only tests change this, to show what the joins sound like without it. */
   prerollFrames = PREROLL_FRAMES,
 ): SegmentEncode {
-  const encode = encodeRungs(info, plan, [profile], range, prerollFrames)
-  return {
-    job: encode.job,
-    split: (outputs) => encode.split(outputs).get(profile.id) as Map<number, Uint8Array>,
-  }
-}
-
-/**
- * One ffmpeg run that encodes segments first..last of several rungs: the source is cut and
- * decoded once and every rung's encoder is fed from it (one output per rung). A background
- * ladder thus decodes each chunk once instead of once per rung. Each encoder sees the same
- * samples a single-rung run would give it, so the segments are the same bytes either way.
- */
-export function encodeRungs(
-  info: SourceInfo,
-  plan: SegmentPlan,
-  profiles: readonly Profile[],
-  range: SegmentRange,
-  prerollFrames = PREROLL_FRAMES,
-): RungsEncode {
   const count = segmentCount(plan)
   if (range.first < 0 || range.last >= count || range.first > range.last) {
     throw new RangeError(`segments ${range.first}..${range.last} out of range 0..${count - 1}`)
   }
-  if (profiles.length === 0) throw new RangeError('no rung to encode')
   const rate = plan.sampleRate
   const firstStart = plan.starts[range.first] as number
   const preroll = range.first === 0 ? 0 : Math.min(prerollFrames, firstStart / AAC_FRAME)
@@ -86,50 +59,37 @@ export function encodeRungs(
     '-hide_banner',
     ...(inputStart > 0 ? ['-ss', seconds(inputStart, rate)] : []),
     ...(toEnd ? [] : ['-t', seconds(inputEnd - inputStart, rate)]),
-    ...['-i', input],
-    ...profiles.flatMap((profile) => [
-      ...['-map', '0:a:0', '-map_metadata', '-1'],
-      ...['-ac', String(profile.channels), '-ar', String(rate)],
-      ...codecArgs(profile),
-      ...['-f', 'adts', outputName(profile)],
-    ]),
+    ...['-i', input, '-map', '0:a:0', '-map_metadata', '-1'],
+    ...['-ac', String(profile.channels), '-ar', String(rate)],
+    ...codecArgs(profile),
+    ...['-f', 'adts', OUTPUT],
   ]
   // Encoder frame k is track frame k − keptFrom + firstFrame: a run started at inputStart emits
   // its priming frame, then `preroll` frames we drop, then the first frame of the range.
   const firstFrame = segmentFrames(plan, range.first).first
   const keptFrom = range.first === 0 ? 0 : preroll + 1
 
-  function splitRung(profile: Profile, output: Uint8Array): Map<number, Uint8Array> {
-    const adts = parseAdts(output)
-    if (adts.sampleRate !== rate || adts.channels !== profile.channels) {
-      throw new Error(
-        `encoder wrote ${adts.sampleRate} Hz × ${adts.channels}, expected ${rate} × ${profile.channels}`,
-      )
-    }
-    const segments = new Map<number, Uint8Array>()
-    for (let index = range.first; index <= range.last; index++) {
-      const { first, end } = segmentFrames(plan, index)
-      const from = first - firstFrame + keptFrom
-      const frames = adts.frames.slice(from, end - firstFrame + keptFrom)
-      // The last segment ends where the source really ends, which a nominal duration only estimates.
-      const complete = frames.length === end - first || (index === count - 1 && frames.length > 0)
-      if (!complete)
-        throw new Error(`segment ${index}: encoder produced ${frames.length} of ${end - first} frames`)
-      segments.set(index, mediaSegment(index + 1, first, frames))
-    }
-    return segments
-  }
-
   return {
-    job: { args, files: { [input]: info.source.path }, outputs: profiles.map(outputName) },
-    split(outputs) {
-      return new Map(
-        profiles.map((profile) => {
-          const output = outputs[outputName(profile)]
-          if (!output) throw new Error(`the encoder wrote no ${outputName(profile)}`)
-          return [profile.id, splitRung(profile, output)]
-        }),
-      )
+    job: { args, files: { [input]: info.source.path }, outputs: [OUTPUT] },
+    split(output) {
+      const adts = parseAdts(output)
+      if (adts.sampleRate !== rate || adts.channels !== profile.channels) {
+        throw new Error(
+          `encoder wrote ${adts.sampleRate} Hz × ${adts.channels}, expected ${rate} × ${profile.channels}`,
+        )
+      }
+      const segments = new Map<number, Uint8Array>()
+      for (let index = range.first; index <= range.last; index++) {
+        const { first, end } = segmentFrames(plan, index)
+        const from = first - firstFrame + keptFrom
+        const frames = adts.frames.slice(from, end - firstFrame + keptFrom)
+        // The last segment ends where the source really ends, which a nominal duration only estimates.
+        const complete = frames.length === end - first || (index === count - 1 && frames.length > 0)
+        if (!complete)
+          throw new Error(`segment ${index}: encoder produced ${frames.length} of ${end - first} frames`)
+        segments.set(index, mediaSegment(index + 1, first, frames))
+      }
+      return segments
     },
   }
 }

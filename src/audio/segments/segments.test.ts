@@ -50,7 +50,7 @@ async function joinedDecode(
     ranges.map(async (range) => {
       const encode = encodeSegments(info, plan, profile, range, preroll)
       const { outputs } = await engine.run(encode.job)
-      for (const [i, bytes] of encode.split(outputs)) segments.set(i, bytes)
+      for (const [i, bytes] of encode.split(outputs['out.aac'] as Uint8Array)) segments.set(i, bytes)
     }),
   )
   const init = initSegment({
