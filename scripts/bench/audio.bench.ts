@@ -148,7 +148,7 @@ const shapes: { label: string; job: RunJob; after?: (r: RunResult) => void }[] =
   },
   { label: 'AAC encoder alone, mono 24 kbps (float WAV input)', ...encoderAlone(24) },
   { label: 'AAC encoder alone, mono 96 kbps (float WAV input)', ...encoderAlone(96) },
-  // The background ladder's shape: every HLS rung from one decode.
+  // Every HLS rung from one decode: what sharing it would save a ladder (not done, see hlsShape).
   { label: 'all 4 HLS rungs in one run (one decode)', ...hlsShape(ladder.hls) },
 ]
 const nativeEngine = native ? createNativeEngine({ ...native, workers: 1 }) : undefined
