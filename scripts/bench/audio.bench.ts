@@ -7,12 +7,12 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import { createNativeEngine, detectNativeFfmpeg } from '../../src/audio/engine/native-engine.ts'
-import type { AudioEngine } from '../../src/audio/engine/types.ts'
+import type { AudioEngine, RunJob, RunResult } from '../../src/audio/engine/types.ts'
 import { createWasmEngine } from '../../src/audio/engine/wasm-engine.ts'
 import { buildLadder, type Profile } from '../../src/audio/ladder/profiles.ts'
 import { DEFAULT_GAIN } from '../../src/audio/loudness/loudness.ts'
 import { fileJob } from '../../src/audio/renditions.ts'
-import { encodeSegments } from '../../src/audio/segments/encode.ts'
+import { encodeSegments, type SegmentEncode } from '../../src/audio/segments/encode.ts'
 import { planSegments, segmentCount } from '../../src/audio/segments/plan.ts'
 import { createAudioService } from '../../src/audio/service.ts'
 import { describeSource } from '../../src/audio/source.ts'
@@ -71,51 +71,118 @@ function cpuSeconds(): number {
 }
 const CLOCK_TICKS = 100
 
-// 1. Whole-track encode per rung: the background ladder's unit of work; wall and CPU time.
-async function encodeSeconds(
-  engine: AudioEngine,
-  profile: Profile | 'decode',
-  hls: boolean,
-): Promise<{ wall: number; cpu: number }> {
+// 1. Whole-track encode per rung, WASM against native: the background ladder's unit of work.
+type Cost = { wall: number; cpu: number }
+async function timed(engine: AudioEngine, job: RunJob, after?: (r: RunResult) => void): Promise<Cost> {
   const t0 = performance.now()
   const c0 = cpuSeconds()
-  if (profile === 'decode') {
-    await engine.run({
-      args: ['-i', 'in.flac', '-map', '0:a:0', '-f', 'null', '-'],
-      files: { 'in.flac': flac },
-    })
-  } else if (hls) {
-    const plan = planSegments(44100, info.totalSamples, { segmentSeconds: 6, firstSegmentSeconds: 2 })
-    const encode = encodeSegments(info, plan, profile, { first: 0, last: segmentCount(plan) - 1 })
-    encode.split((await engine.run(encode.job)).outputs['out.aac'] as Uint8Array)
-  } else await engine.run(fileJob(info, profile))
+  const r = await engine.run(job)
+  after?.(r)
   return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 }
 }
 
+const plan = planSegments(44100, info.totalSamples, { segmentSeconds: 6, firstSegmentSeconds: 2 })
+const wholeTrack = { first: 0, last: segmentCount(plan) - 1 }
+/**
+ * The HLS rungs given, cut into segments as the queue's jobs do; several rungs in one ffmpeg run
+ * (one decode, one output per rung). The queue does not do that: a WASM worker that ran such a
+ * job later crashes on other jobs (see src/audio/README.md), so this shape exists only here, made
+ * from the single-rung jobs: the same input arguments, then each one's output arguments.
+ */
+function hlsShape(profiles: Profile[]) {
+  const encodes = profiles.map((p) => encodeSegments(info, plan, p, wholeTrack))
+  const outputOf = (i: number) => `out-${i}.aac`
+  const jobs = encodes.map((e, i) => {
+    const args = [...e.job.args]
+    args[args.length - 1] = outputOf(i)
+    return args
+  })
+  const inputEnd = (jobs[0] as string[]).indexOf('-i') + 2
+  const job: RunJob = {
+    ...(encodes[0] as SegmentEncode).job,
+    args: [...(jobs[0] as string[]).slice(0, inputEnd), ...jobs.flatMap((args) => args.slice(inputEnd))],
+    outputs: encodes.map((_, i) => outputOf(i)),
+  }
+  return {
+    job,
+    after: (r: RunResult) => encodes.forEach((e, i) => void e.split(r.outputs[outputOf(i)] as Uint8Array)),
+  }
+}
+// A mono float WAV: the AAC encoder's input with no decoding, no resampling and no downmix left to do.
+const monoWav = join(dir, 'mono.wav')
+writeFileSync(
+  monoWav,
+  (
+    await wasm.run({
+      args: ['-i', 'in.flac', '-ac', '1', '-c:a', 'pcm_f32le', 'out.wav'],
+      files: { 'in.flac': flac },
+      outputs: ['out.wav'],
+    })
+  ).outputs['out.wav'] as Uint8Array,
+)
+const encoderAlone = (kbps: number) => ({
+  job: {
+    args: ['-i', 'in.wav', '-c:a', 'aac', '-b:a', `${kbps}k`, '-f', 'adts', 'out.aac'],
+    files: { 'in.wav': monoWav },
+    outputs: ['out.aac'],
+  },
+})
+
 const ladder = buildLadder([24, 96, 160, 320], { native: false })
-const rungs: [Profile | 'decode', boolean][] = [
+const nullOut = ['-f', 'null', '-']
+const shapes: { label: string; job: RunJob; after?: (r: RunResult) => void }[] = [
   // Decoding alone: the share of every rung that is not the encoder.
-  ['decode', false],
-  ...ladder.hls.map((p): [Profile, boolean] => [p, true]),
+  {
+    label: 'decode only',
+    job: { args: ['-i', 'in.flac', '-map', '0:a:0', ...nullOut], files: { 'in.flac': flac } },
+  },
+  ...ladder.hls.map((p) => ({ label: `${p.id} HLS`, ...hlsShape([p]) })),
   ...ladder.files
     .filter((p) => p.bitrateKbps === 160 && p.codec !== 'aac')
-    .map((p): [Profile, boolean] => [p, false]),
+    .map((p) => ({ label: `${p.id} file`, job: fileJob(info, p) })),
+  // What aac-24 is made of: decoding plus the downmix to mono, and its encoder alone (at 96 kbps
+  // too: the same mono input, where the encoder's rate loop has more bits to spend).
+  {
+    label: 'decode + downmix to mono',
+    job: { args: ['-i', 'in.flac', '-map', '0:a:0', '-ac', '1', ...nullOut], files: { 'in.flac': flac } },
+  },
+  { label: 'AAC encoder alone, mono 24 kbps (float WAV input)', ...encoderAlone(24) },
+  { label: 'AAC encoder alone, mono 96 kbps (float WAV input)', ...encoderAlone(96) },
+  // Every HLS rung from one decode: what sharing it would save a ladder (not done, see hlsShape).
+  { label: 'all 4 HLS rungs in one run (one decode)', ...hlsShape(ladder.hls) },
 ]
 const nativeEngine = native ? createNativeEngine({ ...native, workers: 1 }) : undefined
-for (const [profile, hls] of rungs) {
-  const label = profile === 'decode' ? 'decode only' : `${profile.id}${hls ? ' HLS' : ' file'}`
+const perShape = new Map<string, Record<'wasm' | 'native', Cost[]>>()
+for (const { label, job, after } of shapes) {
   log(`encoding ${label}`)
-  // WASM and native alternate run by run, so a burst of load on the shared machine hits both.
-  const runs: Record<'wasm' | 'native', { wall: number; cpu: number }[]> = { wasm: [], native: [] }
-  for (let i = 0; i < RUNS; i++) {
-    runs.wasm.push(await encodeSeconds(wasm, profile, hls))
-    if (nativeEngine) runs.native.push(await encodeSeconds(nativeEngine, profile, hls))
+  // A warm-up run per engine, left out of the figures: a running server compiled these WASM paths
+  // long ago (JavaScriptCore tiers a function up only after it has run). Its cost is reported as
+  // the cold first run. Then WASM and native alternate run by run, so a burst of load on the
+  // shared machine hits both.
+  const cold = {
+    wasm: await timed(wasm, job, after),
+    native: nativeEngine && (await timed(nativeEngine, job, after)),
   }
-  const named = (engine: string, what: 'wall' | 'cpu') =>
+  const runs: Record<'wasm' | 'native', Cost[]> = { wasm: [], native: [] }
+  for (let i = 0; i < RUNS; i++) {
+    runs.wasm.push(await timed(wasm, job, after))
+    if (nativeEngine) runs.native.push(await timed(nativeEngine, job, after))
+  }
+  perShape.set(label, runs)
+  const coldNote = `first run of this job in the worker (excluded): wasm ${cold.wasm.cpu.toFixed(2)} s CPU, ${cold.wasm.wall.toFixed(2)} s wall${
+    cold.native ? `; native ${cold.native.cpu.toFixed(2)} s CPU, ${cold.native.wall.toFixed(2)} s wall` : ''
+  }`
+  pushPair(label, runs, coldNote)
+}
+
+/** Wall and CPU rows of one job shape, WASM against native, and WASM's realtime factor. */
+function pushPair(label: string, runs: Record<'wasm' | 'native', Cost[]>, note?: string): void {
+  const named = (engine: 'wasm' | 'native', what: 'wall' | 'cpu') =>
     result(
       `${what === 'wall' ? 'encode' : 'CPU time of'} 4 min FLAC → ${label} (${engine})`,
       's',
-      runs[engine as 'wasm' | 'native'].map((r) => r[what]),
+      runs[engine].map((r) => r[what]),
+      note && what === 'cpu' ? { note } : {},
     )
   const rtf = (r: Result) =>
     result(
@@ -125,10 +192,44 @@ for (const [profile, hls] of rungs) {
     )
   const w = named('wasm', 'wall')
   const wc = named('wasm', 'cpu')
-  if (nativeEngine) {
-    const n = named('native', 'wall')
-    results.push(against(w, n), against(wc, named('native', 'cpu')), rtf(w), rtf(n))
-  } else results.push({ ...w, note: 'native ffmpeg not available: no reference' }, wc, rtf(w))
+  if (runs.native.length === 0) {
+    results.push({ ...w, note: 'native ffmpeg not available: no reference' }, wc, rtf(w))
+    return
+  }
+  const n = named('native', 'wall')
+  results.push(against(w, n), against(wc, named('native', 'cpu')), rtf(w), rtf(n))
+}
+
+// The ladder as four single-rung runs, run by run the sum of the per-rung runs above, against the
+// one-run ladder: what decoding once saves on each engine.
+{
+  const hlsRuns = ladder.hls.map((p) => perShape.get(`${p.id} HLS`) as Record<'wasm' | 'native', Cost[]>)
+  const sum = (engine: 'wasm' | 'native') =>
+    Array.from({ length: RUNS }, (_, i) =>
+      hlsRuns.reduce(
+        (t, r) => ({ wall: t.wall + (r[engine][i]?.wall ?? 0), cpu: t.cpu + (r[engine][i]?.cpu ?? 0) }),
+        { wall: 0, cpu: 0 },
+      ),
+    )
+  const fourRuns = { wasm: sum('wasm'), native: nativeEngine ? sum('native') : [] }
+  pushPair('all 4 HLS rungs in 4 runs (one per rung, sum)', fourRuns)
+  const oneRun = perShape.get('all 4 HLS rungs in one run (one decode)') as Record<'wasm' | 'native', Cost[]>
+  for (const engine of nativeEngine ? (['wasm', 'native'] as const) : (['wasm'] as const)) {
+    results.push(
+      against(
+        result(
+          `CPU time of the 4-rung ladder in one run (${engine})`,
+          's',
+          oneRun[engine].map((r) => r.cpu),
+        ),
+        result(
+          `in 4 runs (${engine})`,
+          's',
+          fourRuns[engine].map((r) => r.cpu),
+        ),
+      ),
+    )
+  }
 }
 await nativeEngine?.close()
 
