@@ -5,10 +5,17 @@ import type { FileRef, ReadOutcome, ScanOptions } from './types.ts'
 // several cores can parse at once, a file that hangs its worker costs only that worker, and
 // retiring a worker after a few thousand files hands back the memory parsing churns through.
 
-/** Files a worker reads before it is replaced by a fresh one. */
-const RETIRE_AFTER = 3000
-/** Queued per worker, so a worker never waits for the next message. */
-const PER_WORKER = 4
+/**
+ * Files a worker reads before it is replaced by a fresh one: a backstop against anything the
+ * parser keeps between files, set high because a fresh thread warms up again (~0.25 s of CPU);
+ * the worker's own periodic collection is what keeps its memory flat.
+ */
+const RETIRE_AFTER = 20_000
+/**
+ * Queued per worker, so a worker never waits for the next message, even while this thread
+ * writes a batch (~10–25 ms, when a file parses in ~0.3 ms); the worker reads them in order.
+ */
+const PER_WORKER = 64
 /** A worker whose file runs this much past the parse deadline is presumed stuck and terminated. */
 const HANG_GRACE_MS = 2000
 
