@@ -133,9 +133,7 @@ describe('tonearm scan', () => {
     expect(await exited).toBe(1)
     expect(catalogOf(data).scans).toEqual([{ status: 'interrupted' }])
 
-    const refused = await run(fromSource, ['scan', '--data', fresh(), '--music', join(music, 'nowhere')], {
-      env,
-    })
+    const refused = await run(fromSource, ['scan', '--data', fresh(), '--music', join(music, 'nowhere')])
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('does not exist')
   })

@@ -54,10 +54,14 @@ export function relaunchScanWithoutFtl(): void {
     execArgv: process.execArgv,
     env: process.env,
   })
-  // Node before 23.11 has no execve; a failed exec (a strange sandbox) only costs the saving.
-  if (!next || typeof process.execve !== 'function') return
+  // Node before 23.11 has no execve (nor do its type definitions here); a failed exec (a
+  // strange sandbox) only costs the saving.
+  const execve = (
+    process as { execve?: (path: string, args: string[], env: Record<string, string>) => never }
+  ).execve
+  if (!next || typeof execve !== 'function') return
   try {
-    process.execve(next.path, next.args, next.env)
+    execve.call(process, next.path, next.args, next.env)
   } catch {
     // Running on with FTL is slower, never wrong.
   }
