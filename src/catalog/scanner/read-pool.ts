@@ -16,6 +16,7 @@ const RETIRE_AFTER = 20_000
  * writes a batch (~10–25 ms, when a file parses in ~0.3 ms); the worker reads them in order.
  */
 const PER_WORKER = 64
+const REFILL_AT = PER_WORKER / 2
 /** A worker whose file runs this much past the parse deadline is presumed stuck and terminated. */
 const HANG_GRACE_MS = 2000
 
@@ -68,15 +69,17 @@ export function createReadPool(options: ScanOptions): ReadPool {
   function spawn(): Slot {
     const worker = new Worker(readWorkerUrl(), { workerData: { ...options } })
     const slot: Slot = { worker, started: false, tasks: [], since: 0, handled: 0, retiring: false }
-    worker.on('message', (m: { id?: number; outcome?: ReadOutcome }) => {
+    worker.on('message', (m: { done?: { id: number; outcome: ReadOutcome }[] }) => {
       slot.started = true
-      if (m.id === undefined || !m.outcome) return
-      const i = slot.tasks.findIndex((t) => t.id === m.id)
-      if (i < 0) return
-      const [task] = slot.tasks.splice(i, 1)
+      if (!m.done) return
+      for (const { id, outcome } of m.done) {
+        const i = slot.tasks.findIndex((t) => t.id === id)
+        if (i < 0) continue
+        const [task] = slot.tasks.splice(i, 1)
+        slot.handled++
+        task?.resolve(outcome)
+      }
       slot.since = performance.now()
-      slot.handled++
-      task?.resolve(m.outcome)
       if (slot.handled >= RETIRE_AFTER) slot.retiring = true
       pump()
     })
@@ -121,16 +124,18 @@ export function createReadPool(options: ScanOptions): ReadPool {
         void slot.worker.terminate()
       }
     }
-    while (queue.length > 0) {
-      let slot = [...slots]
-        .filter((s) => !s.retiring && s.tasks.length < PER_WORKER)
-        .sort((a, b) => a.tasks.length - b.tasks.length)[0]
-      if (!slot && [...slots].filter((s) => !s.retiring).length < options.workers) slot = spawn()
-      if (!slot) return
-      const task = queue.shift() as Task
+    // A worker is topped up once it is down to half its files, with one message for them all.
+    for (const slot of slots) {
+      if (slot.retiring || slot.tasks.length > REFILL_AT || queue.length === 0) continue
       if (slot.tasks.length === 0) slot.since = performance.now()
-      slot.tasks.push(task)
-      slot.worker.postMessage({ id: task.id, file: task.file })
+      const sent = queue.splice(0, PER_WORKER - slot.tasks.length)
+      slot.tasks.push(...sent)
+      slot.worker.postMessage(sent.map((t) => ({ id: t.id, file: t.file })))
+    }
+    const live = [...slots].filter((s) => !s.retiring).length
+    if (queue.length > 0 && live < options.workers) {
+      spawn()
+      pump()
     }
   }
 
