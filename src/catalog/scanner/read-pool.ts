@@ -2,8 +2,7 @@ import { Worker } from 'node:worker_threads'
 import type { FileRef, ReadOutcome, ScanOptions } from './types.ts'
 
 // Phase 3 in worker threads: the server's event loop stays free while a library is parsed,
-// several cores can parse at once, a file that hangs its worker costs only that worker, and
-// retiring a worker after a few thousand files hands back the memory parsing churns through.
+// several cores can parse at once, and a file that hangs its worker costs only that worker.
 
 /**
  * Files a worker reads before it is replaced by a fresh one: a backstop against anything the
