@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { collectGarbage } from '../../platform/runtime.ts'
 import { createMetadataParser } from './metadata-parser.ts'
 import { readTrackFile } from './phase-3-read.ts'
+import { clock } from './read-pool.ts'
 import type { FileRef, ReadOutcome, ScanOptions } from './types.ts'
 
 /**
@@ -14,7 +15,11 @@ import type { FileRef, ReadOutcome, ScanOptions } from './types.ts'
  */
 const COLLECT_EVERY = 1000
 
-const options = workerData as ScanOptions
+const { options, reading, clockBase } = workerData as {
+  options: ScanOptions
+  reading: Int32Array
+  clockBase: number
+}
 const port = parentPort
 if (!port) throw new Error('read-worker.ts must run as a worker thread')
 const parser = createMetadataParser()
@@ -29,8 +34,7 @@ const queue: Task[] = []
 let running = false
 let read = 0
 
-/** Results go back at most this many at a time, and this late, so the pool's view of which
- * file is being read (its hang watchdog) stays current. */
+/** Results go back at most this many at a time, and at most this late. */
 const POST_EVERY = 16
 const POST_AFTER_MS = 20
 
@@ -40,7 +44,11 @@ async function drain(): Promise<void> {
   let since = 0
   for (let task = queue.shift(); task; task = queue.shift()) {
     if (done.length === 0) since = performance.now()
+    // The pool's watchdog reads which file this is and since when (results may be held here).
+    Atomics.store(reading, 1, clock() - clockBase)
+    Atomics.store(reading, 0, task.id)
     done.push({ id: task.id, outcome: await readTrackFile(task.file, options, parser) })
+    Atomics.store(reading, 0, 0)
     if (done.length >= POST_EVERY || queue.length === 0 || performance.now() - since > POST_AFTER_MS) {
       port?.postMessage({ done })
       done = []
