@@ -3,7 +3,7 @@
 // src/compose/ wires the parts; it and this file are the only modules that import every domain.
 import { parseCommandLine } from './cli/args.ts'
 import { helpText } from './cli/help.ts'
-import { runBackup, runScanCommand, runUser, transcode } from './compose/commands.ts'
+import { relaunchScanWithoutFtl } from './compose/scan-launch.ts'
 import { loadConfig } from './config/index.ts'
 import { DomainError } from './lib/errors.ts'
 import { VERSION } from './version.ts'
@@ -12,13 +12,18 @@ async function main(argv: string[]): Promise<void> {
   const args = parseCommandLine(argv)
   if (args.command === 'version') return void console.log(VERSION)
   if (args.command === 'help') return void process.stdout.write(helpText())
+  // Before anything else is loaded, so the copy it may become does not load it twice.
+  if (args.command === 'scan') relaunchScanWithoutFtl()
   const loaded = loadConfig({ flags: args.flags, env: process.env })
-  if (args.command === 'backup') return runBackup(loaded.config, args.positionals[0])
-  if (args.command === 'user') return runUser(loaded.config, args)
-  if (args.command === 'transcode') return transcode(loaded.config, args)
+  // Loaded only now, so a scan that relaunches itself has not loaded them for nothing.
+  const commands = () => import('./compose/commands.ts')
+  if (args.command === 'backup') return (await commands()).runBackup(loaded.config, args.positionals[0])
+  if (args.command === 'user') return (await commands()).runUser(loaded.config, args)
+  if (args.command === 'transcode') return (await commands()).transcode(loaded.config, args)
   if (args.positionals.length > 0)
     throw new DomainError('invalid', `unexpected argument "${args.positionals[0]}"`)
-  if (args.command === 'scan') return runScanCommand(loaded.config, args.flags.full === true)
+  if (args.command === 'scan')
+    return (await commands()).runScanCommand(loaded.config, args.flags.full === true)
   // The HTTP stack, audio engine and the rest are loaded only to serve: `tonearm scan` and
   // `tonearm backup` run beside a server, often on a small board, and are smaller without them.
   const { serve } = await import('./compose/serve.ts')

@@ -103,6 +103,41 @@ describe('tonearm scan', () => {
     expect(after.scans).toEqual([{ status: 'interrupted' }, { status: 'done' }])
   })
 
+  it('relaunches itself without FTL in the same process: its signals and exit codes reach the caller', async () => {
+    const data = fresh()
+    // Holding the scan lock keeps the scan waiting, long enough to look at the running process.
+    const lock = new Database(join(data, 'scan.lock'))
+    lock.exec('PRAGMA journal_mode = DELETE')
+    lock.exec('BEGIN EXCLUSIVE')
+    const env = { ...process.env }
+    delete env.BUN_JSC_useFTLJIT
+    const child = spawn(BUN, [join(ROOT, 'src', 'main.ts'), 'scan', '--data', data, '--music', music], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<number | null>((r) => child.on('exit', r))
+    for (let i = 0; i < 1000 && !stderr.includes('waiting'); i++) await Bun.sleep(10)
+    expect(stderr).toContain('another scan of this library is running')
+    const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0')
+    expect(environ).toContain('BUN_JSC_useFTLJIT=0')
+    lock.exec('ROLLBACK')
+    lock.close()
+    let written = 0
+    for (let i = 0; i < 1000 && written < 50; i++) {
+      await Bun.sleep(10)
+      written = catalogOf(data).rows.length
+    }
+    child.kill('SIGINT')
+    expect(await exited).toBe(1)
+    expect(catalogOf(data).scans).toEqual([{ status: 'interrupted' }])
+
+    const refused = await run(fromSource, ['scan', '--data', fresh(), '--music', join(music, 'nowhere')])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('does not exist')
+  })
+
   it('refuses stray arguments and --full outside scan', async () => {
     expect((await run(fromSource, ['scan', 'now', '--music', music, '--data', fresh()])).stderr).toContain(
       'unexpected argument "now"',

@@ -13,6 +13,7 @@ import { type Config, checkConfig, checkDataDir } from '../config/index.ts'
 import { backup, openDatabase } from '../db/index.ts'
 import { DomainError } from '../lib/errors.ts'
 import { createLogger } from '../lib/logger.ts'
+import { collectGarbage } from '../platform/runtime.ts'
 
 import { audioOptions, demoDir, engineOptions, openAccounts, openCatalog } from './parts.ts'
 
@@ -110,6 +111,8 @@ const terminal: UserCommandIO = {
   out: (line) => void process.stdout.write(`${line}\n`),
 }
 
+const COLLECT_EVERY_FILES = 2000
+
 // `tonearm scan`: the server's scanner, once, in this process. It takes the scan lock (not the
 // server lock), so it runs beside a server on the same data directory and waits for its scan.
 export async function runScanCommand(config: Config, full: boolean): Promise<void> {
@@ -124,6 +127,16 @@ export async function runScanCommand(config: Config, full: boolean): Promise<voi
   catalog.events.on('scan.waiting', () => reporter.waiting())
   catalog.events.on('scan.started', reporter.progress)
   catalog.events.on('scan.progress', reporter.progress)
+  // JavaScriptCore collects this thread's garbage lazily: over a 20,000-file first scan its heap
+  // kept growing (~12 to ~30 MB), and peak RSS with it (137–140 MB against 133–134 with this). A
+  // full collection every 2,000 files keeps it flat for a few ms each. (A server's heap is
+  // larger, a pause there costs requests, and its scans are mostly small.)
+  let collectedAt = 0
+  catalog.events.on('scan.progress', (p) => {
+    if (p.done - collectedAt < COLLECT_EVERY_FILES) return
+    collectedAt = p.done
+    collectGarbage()
+  })
   const stop = () => void catalog.scanner.close()
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -35,6 +35,22 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
+/**
+ * The exit code once the child's output has been read too: 'exit' can come before the last
+ * lines on a loaded machine (a server's "stopped cleanly" went missing). Bounded, since a
+ * grandchild that kept the pipes open would otherwise hold the test up.
+ */
+function exitAfterOutput(child: ChildProcess): Promise<number | null> {
+  const ended = (s: NodeJS.ReadableStream | null) =>
+    s ? new Promise<void>((r) => s.once('end', () => r())) : Promise.resolve()
+  const output = Promise.all([ended(child.stdout), ended(child.stderr)])
+  return new Promise((res) =>
+    child.once('exit', (code) => {
+      void Promise.race([output, Bun.sleep(2000)]).then(() => res(code))
+    }),
+  )
+}
+
 export interface Finished {
   code: number | null
   stdout: string
@@ -58,7 +74,7 @@ export function run(
   child.stdout.on('data', (d) => (stdout += d))
   child.stderr.on('data', (d) => (stderr += d))
   child.stdin.end(opts.input ?? '')
-  return new Promise((res) => child.on('exit', (code) => res({ code, stdout, stderr })))
+  return exitAfterOutput(child).then((code) => ({ code, stdout, stderr }))
 }
 
 // Starts a real server on a free port (--port 0) and resolves once it logs the port it bound.
@@ -105,8 +121,8 @@ function startServer(
   const logs: Record<string, unknown>[] = []
   let err = ''
   let buffered = ''
-  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)))
   proc.stderr?.on('data', (d) => (err += d))
+  const exited = exitAfterOutput(proc)
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL')

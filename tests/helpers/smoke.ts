@@ -107,6 +107,14 @@ export function smokeSuite(
         const albums = (await (await server.api('/api/albums')).json()) as { items: unknown[] }
         expect(albums.items.length).toBe(4)
       })
+
+      // Under Bun the command first relaunches itself without FTL: from a compiled binary too.
+      it('scans the same library from the command line beside the server', async () => {
+        const r = await run(launcher, ['scan', '--data', data], { cwd: opts.cwd })
+        expect(r.stderr).not.toContain('unexpected argument')
+        expect(r.code).toBe(0)
+        expect(r.stdout).toMatch(/0 added, 0 updated, 0 removed, \d+ unchanged, 0 problems/)
+      })
     }
 
     it('stops cleanly on SIGTERM', async () => {

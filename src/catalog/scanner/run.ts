@@ -154,6 +154,9 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
     const visited = new Set<string>()
     const walkCtx: WalkContext = { allowedRoots, visited: new Set() }
     const inFlight = new Set<Promise<void>>()
+    // Woken when a read finishes and frees a place. Not Promise.race over the reads in flight: that
+    // adds a reaction to every pending read per file sent, quadratic in the reads kept in flight.
+    let freed: (() => void) | null = null
     let failure: unknown
     let batch: ReadOutcome[] = []
     let lastFlush = Date.now()
@@ -190,7 +193,7 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
       if (cmp.removed.length + cmp.restored.length > 0)
         deps.onChanges?.({ added: [], updated: cmp.restored, removed: cmp.removed })
       for (const file of cmp.toRead) {
-        while (inFlight.size >= reader.capacity) await Promise.race(inFlight)
+        while (inFlight.size >= reader.capacity) await new Promise<void>((r) => (freed = r))
         if (failure) throw failure
         const job: Promise<void> = reader
           .read(file)
@@ -198,7 +201,11 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
           .catch((err) => {
             failure ??= err
           })
-          .finally(() => inFlight.delete(job))
+          .finally(() => {
+            inFlight.delete(job)
+            freed?.()
+            freed = null
+          })
         inFlight.add(job)
       }
       progress()
