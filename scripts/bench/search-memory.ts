@@ -1,15 +1,19 @@
-// Where the search index's memory and build time go, per structure (not a benchmark with a
-// reference: a breakdown to read when the totals in search.bench.ts move).
+// Where the search index's memory goes, per structure: each part is built, then dropped, and
+// what the drop frees is its size (heap after full collections from a fresh task, so garbage the
+// conservative stack scan keeps alive is not counted). A breakdown to read when the totals in
+// search.bench.ts move, not a benchmark: `bun scripts/bench/search-memory.ts`.
 import { openDatabase } from '../../src/db/index.ts'
 import { loadDocs, loadNameOrder, SEARCH_KINDS } from '../../src/search/documents.ts'
 import { createKindIndex } from '../../src/search/kind-index.ts'
 import { createPopularity } from '../../src/search/popularity.ts'
-import { fileItems, wordList } from '../../src/search/word-lists.ts'
 import { commonFrom } from '../../src/search/rank.ts'
+import { fileItems, wordList } from '../../src/search/word-lists.ts'
 import { removeDir, tempDir } from '../../tests/helpers/server.ts'
 import { createCatalog } from './search-catalog.ts'
 
-const heap = () => {
+const heap = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0))
+  Bun.gc(true)
   Bun.gc(true)
   return process.memoryUsage().heapUsed
 }
@@ -17,66 +21,69 @@ const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`
 const dir = tempDir('tonearm-search-mem-')
 await createCatalog(dir)
 const sqlite = await openDatabase(dir)
-const db = sqlite.db
-const keep: unknown[] = []
-let h = heap()
-const step = (label: string, t0?: number) => {
-  const now = heap()
-  console.log(`${label.padEnd(40)} ${mb(now - h).padStart(10)}${t0 === undefined ? '' : `  ${(performance.now() - t0).toFixed(0)} ms`}`)
-  h = now
+const { db } = sqlite
+const held: Record<string, unknown> = {}
+const rows: [string, number][] = []
+/** Keeps what `make` returns under `name`, and records what dropping it frees. */
+async function part(name: string, make: () => unknown | Promise<unknown>) {
+  held[name] = await make()
+  const withIt = await heap()
+  delete held[name]
+  const without = await heap()
+  rows.push([name, withIt - without])
+  held[name] = await make()
 }
-const pop = createPopularity(db)
-keep.push(pop)
-step('popularity')
+await part('popularity', () => createPopularity(db))
+const pop = held.popularity as ReturnType<typeof createPopularity>
 for (const kind of SEARCH_KINDS) {
-  let t0 = performance.now()
-  const docs = loadDocs(db, kind)
-  step(`${kind}: loaded docs (transient)`, t0)
-  const index = createKindIndex(kind, () => loadNameOrder(db, kind))
-  t0 = performance.now()
-  for (let i = 0; i < docs.length; i += 5000) index.addAll(docs.slice(i, i + 5000))
-  index.settle()
-  const built = performance.now() - t0
-  docs.length = 0
-  step(`${kind}: whole kind index`, t0 - built + built)
-  console.log(`  build ${built.toFixed(0)} ms`)
-  keep.push(index)
-  t0 = performance.now()
-  index.byName()
-  step(`${kind}: name order`, t0)
-  t0 = performance.now()
-  const filed = await fileItems(index, pop.booster(kind), async () => {}, () => false)
-  keep.push(filed)
-  step(`${kind}: filed lists`, t0)
-  const household = pop.booster(kind)
-  const lists: number[][] = []
-  t0 = performance.now()
-  for (const term of 'abcdefghijklmnopqrstuvwxyz0123456789')
-    lists.push(wordList(index, term, true, household, filed ?? undefined, true))
-  keep.push(lists)
-  step(`${kind}: one-letter lists`, t0)
-  const common: number[][] = []
-  t0 = performance.now()
-  const terms = index.termsAbove(commonFrom(index))
-  for (const term of terms)
-    for (const prefix of [true, false]) common.push(wordList(index, term, prefix, household, filed ?? undefined, true))
-  keep.push(common)
-  step(`${kind}: common word lists (${terms.length} terms)`, t0)
-  // Now take apart the index to see its parts.
-  const before = heap()
-  const partsBefore = before
-  let last = before
-  const drop = (label: string, f: () => void) => {
-    f()
-    const now = heap()
-    console.log(`  part ${label.padEnd(30)} ${mb(last - now).padStart(10)}`)
-    last = now
+  const build = () => {
+    const index = createKindIndex(kind, () => loadNameOrder(db, kind))
+    index.addAll(loadDocs(db, kind))
+    index.settle()
+    index.byName()
+    return index
   }
-  drop('byAlbum/byArtist/byGenre', () => { index.byAlbum.clear(); index.byArtist.clear(); index.byGenre.clear() })
-  drop('minisearch', () => index.mini.removeAll())
-  drop('docs (haystacks etc)', () => index.docs.clear())
-  void partsBefore
+  await part(`${kind}: whole kind index`, build)
+  const index = held[`${kind}: whole kind index`] as ReturnType<typeof build>
+  const filed = await fileItems(
+    index,
+    pop.booster(kind),
+    async () => {},
+    () => false,
+  )
+  await part(`${kind}: filed lists`, () =>
+    fileItems(
+      index,
+      pop.booster(kind),
+      async () => {},
+      () => false,
+    ),
+  )
+  await part(`${kind}: one-letter lists`, () =>
+    [...'abcdefghijklmnopqrstuvwxyz0123456789'].map((t) =>
+      wordList(index, t, true, pop.booster(kind), filed ?? undefined, true),
+    ),
+  )
+  await part(`${kind}: common-word lists`, () =>
+    index
+      .termsAbove(commonFrom(index))
+      .flatMap((t) =>
+        [true, false].map((p) => wordList(index, t, p, pop.booster(kind), filed ?? undefined, true)),
+      ),
+  )
+  const parts: [string, () => void][] = [
+    [
+      'byAlbum, byArtist, byGenre',
+      () => [index.byAlbum, index.byArtist, index.byGenre].map((m) => m.clear()),
+    ],
+    ['items (haystacks, ids)', () => index.docs.clear()],
+  ]
+  for (const [name, drop] of parts) {
+    const withIt = await heap()
+    drop()
+    rows.push([`${kind}:   of which ${name}`, withIt - (await heap())])
+  }
 }
-console.log(`total kept ${keep.length}`)
+for (const [name, bytes] of rows) console.log(`${name.padEnd(46)} ${mb(bytes).padStart(9)}`)
 sqlite.close()
 removeDir(dir)

@@ -1,13 +1,12 @@
-import MiniSearch from 'minisearch'
 import { FIELDS, type Field, type SearchDoc, type SearchKind } from './documents.ts'
+import { createTermIndex } from './term-index.ts'
 import { indexTerms } from './text.ts'
 
-// One MiniSearch index per kind of item, so a query for tracks never scores artists and the
+// One term index (term-index.ts: MiniSearch's radix tree and scoring) per kind of item, so a query for tracks never scores artists and the
 // small artist and album indexes answer in microseconds. The track index holds titles only: a
 // track is found by its album or artist through the album and artist indexes (8k and 5k items
 // instead of the same names repeated in 100k tracks), which keeps it a third of the size and
-// the build a third of the time. Beside MiniSearch each index keeps what ranking needs and
-// MiniSearch does not expose: each item's terms per field (to check a deferred term on a handful
+// the build a third of the time. Beside its terms each index keeps what ranking needs: each item's terms per field (to check a deferred term on a handful
 // of candidates), each term's document frequency (to see which terms are too common to look up),
 // and the name order for empty queries.
 
@@ -53,13 +52,13 @@ function interner() {
   }
 }
 
-/** An item on its way into MiniSearch: its terms per field, in FIELDS order. */
+/** An item on its way into the index: its terms per field, in FIELDS order. */
 interface Prepared {
   id: number
   fields: readonly (readonly string[])[]
 }
 
-/** What MiniSearch indexes per kind; the rest of a track's text is reached through its album and artists. */
+/** What the term index holds per kind; the rest of a track's text is reached through its album and artists. */
 export const INDEXED: Record<SearchKind, readonly Field[]> = {
   artist: ['name', 'genre'],
   album: ['name', 'artist', 'genre'],
@@ -96,20 +95,11 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     }
     return terms
   }
-  const fieldIndex = new Map(FIELDS.map((f, i) => [f, i]))
-  const mini = new MiniSearch<Prepared>({
-    idField: 'id',
-    fields: [...INDEXED[kind]],
-    storeFields: [],
-    // Terms were computed once when the item was prepared; MiniSearch takes them as they are.
-    extractField: (doc, field) =>
-      (field === 'id' ? doc.id : doc.fields[fieldIndex.get(field as Field) as number]) as unknown as string,
-    stringifyField: (terms) => terms,
-    tokenize: (terms) => terms as unknown as string[],
-    processTerm: (t) => t,
-    // Query terms arrive already folded and split (src/search/text.ts), one per leaf.
-    searchOptions: { tokenize: (t) => [t], processTerm: (t) => t },
-  })
+  const indexed = INDEXED[kind]
+  const at = indexed.map((f) => FIELDS.indexOf(f))
+  const terms = createTermIndex(indexed)
+  // An item's terms per indexed field, in the term index's field order.
+  const ofIndexed = (fields: readonly (readonly string[])[]) => at.map((i) => fields[i])
   const docs = new Map<number, IndexedDoc>()
   const frequency = new Map<string, number>()
   // Tracks by album and by artist, for finding tracks through the album and artist indexes.
@@ -170,7 +160,10 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   function remove(id: number): IndexedDoc | undefined {
     const old = docs.get(id)
     if (!old) return undefined
-    mini.discard(id)
+    terms.remove(
+      id,
+      old.haystack.split(' ').filter((t) => t !== '' && t !== NAME_END),
+    )
     countTerms(old, -1)
     docs.delete(id)
     if (old.albumId !== null) removeFrom(byAlbum, old.albumId, id)
@@ -186,7 +179,7 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
 
   return {
     kind,
-    mini,
+    terms,
     docs,
     byAlbum,
     byArtist,
@@ -196,15 +189,17 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     /** Items added in one go, as at start-up (faster than one by one). */
     addAll(batch: readonly SearchDoc[]): void {
       const items = (docs.size === 0 ? batch : batch.filter((d) => !docs.has(d.id))).map(prepare)
-      mini.addAll(items.map((i) => i.prepared))
-      for (const { indexed, prepared } of items) insert(indexed, prepared.fields)
+      for (const { indexed, prepared } of items) {
+        terms.add(prepared.id, ofIndexed(prepared.fields))
+        insert(indexed, prepared.fields)
+      }
       changed()
     },
     /** Adds or replaces one item; returns the version it replaced. */
     put(doc: SearchDoc): IndexedDoc | undefined {
       const old = remove(doc.id)
       const { indexed, prepared } = prepare(doc)
-      mini.add(prepared)
+      terms.add(prepared.id, ofIndexed(prepared.fields))
       insert(indexed, prepared.fields)
       changed()
       return old

@@ -1,4 +1,3 @@
-import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
 import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
@@ -56,20 +55,16 @@ function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
   return !years || (doc.year !== null && doc.year >= years.from && doc.year <= years.to)
 }
 
-/** One leaf's matches in one MiniSearch index, id → weighted score. */
+/** One leaf's matches in one kind's term index, id → weighted score. */
 function search(index: KindIndex, leaf: Leaf, fields: readonly Field[], scale = 1): Map<number, number> {
   const boost: Partial<Record<Field, number>> = {}
   for (const f of fields) boost[f] = BOOST[f] * scale
-  const options: SearchOptions = {
-    fields: [...fields],
+  return index.terms.search(leaf.term, {
     boost,
     weights: WEIGHTS,
     prefix: leaf.prefix,
     fuzzy: fuzziness(leaf.term),
-  }
-  const out = new Map<number, number>()
-  for (const r of index.mini.search(leaf.term, options)) out.set(r.id as number, r.score)
-  return out
+  })
 }
 
 /** Tracks by title, and through the albums and artists that match. */
