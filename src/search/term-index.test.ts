@@ -35,6 +35,7 @@ function catalog(n: number): Doc[] {
 
 const FIELDS = ['name', 'artist', 'genre'] as const
 const WEIGHTS = { prefix: 0.5, fuzzy: 0.2 }
+const BOOSTS: Record<string, number>[] = [{ name: 3 }, { name: 3, artist: 1.2, genre: 0.5 }]
 
 function both(docs: Doc[]) {
   const mini = new MiniSearch<Doc>({
@@ -69,7 +70,7 @@ function expectSameScores(
     'uber',
   ])
     for (const prefix of [false, true])
-      for (const boost of [{ name: 3 }, { name: 3, artist: 1.2, genre: 0.5 }]) {
+      for (const boost of BOOSTS) {
         const options = { boost, weights: WEIGHTS, prefix, fuzzy: term.length >= 4 ? 1 : (false as const) }
         const expected = new Map(
           mini.search(term, { ...options, fields: Object.keys(boost) }).map((r) => [r.id as number, r.score]),
