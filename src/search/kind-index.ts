@@ -43,7 +43,15 @@ export function nameTerms(doc: IndexedDoc): string[] {
 /** One shared array per distinct list (folder ids, artist ids repeat across thousands of items). */
 function interner() {
   const seen = new Map<string, readonly number[]>()
+  // Most items have one folder and one artist: keyed by the number, no string is built.
+  const single = new Map<number, readonly number[]>()
   return (xs: readonly number[]): readonly number[] => {
+    if (xs.length === 1) {
+      const only = single.get(xs[0] as number)
+      if (only) return only
+      single.set(xs[0] as number, xs)
+      return xs
+    }
     const key = xs.join(',')
     const known = seen.get(key)
     if (known) return known
@@ -101,7 +109,7 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   // An item's terms per indexed field, in the term index's field order.
   const ofIndexed = (fields: readonly (readonly string[])[]) => at.map((i) => fields[i])
   const docs = new Map<number, IndexedDoc>()
-  const frequency = new Map<string, number>()
+  const frequency = new Map<string, { n: number; last: number }>()
   // Tracks by album and by artist, for finding tracks through the album and artist indexes.
   const byAlbum = new Map<number, number[]>()
   const byArtist = new Map<number, number[]>()
@@ -111,16 +119,23 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   let byName: IndexedDoc[] | null = null
   let generation = 0
 
-  const countTerms = (doc: IndexedDoc, by: 1 | -1, fields?: readonly (readonly string[])[]) => {
-    const terms = fields ? fields.flat() : doc.haystack.split(' ')
-    for (let i = 0; i < terms.length; i++) {
-      const t = terms[i] as string
-      // Once per item, however many fields hold it.
-      if (!t || t === NAME_END || terms.indexOf(t) < i) continue
-      const n = (frequency.get(t) ?? 0) + by
-      if (n <= 0) frequency.delete(t)
-      else frequency.set(t, n)
-    }
+  // Each count remembers the last item counted, so a term in several fields of an item counts once.
+  let counting = 0
+  const countTerms = (fields: readonly (readonly string[])[], by: 1 | -1) => {
+    counting++
+    for (const terms of fields)
+      for (const t of terms) {
+        if (t === '' || t === NAME_END) continue
+        const count = frequency.get(t)
+        if (count?.last === counting) continue
+        if (!count) {
+          if (by > 0) frequency.set(t, { n: 1, last: counting })
+          continue
+        }
+        count.n += by
+        count.last = counting
+        if (count.n <= 0) frequency.delete(t)
+      }
   }
 
   function prepare(doc: SearchDoc): { indexed: IndexedDoc; prepared: Prepared } {
@@ -150,7 +165,7 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   function insert(d: IndexedDoc, fields: readonly (readonly string[])[]) {
     const genres = fields[GENRE] ?? EMPTY
     docs.set(d.id, d)
-    countTerms(d, 1, fields)
+    countTerms(fields, 1)
     if (kind !== 'track') return
     if (d.albumId !== null) addTo(byAlbum, d.albumId, d.id)
     for (const a of d.artistIds) addTo(byArtist, a, d.id)
@@ -160,11 +175,9 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   function remove(id: number): IndexedDoc | undefined {
     const old = docs.get(id)
     if (!old) return undefined
-    terms.remove(
-      id,
-      old.haystack.split(' ').filter((t) => t !== '' && t !== NAME_END),
-    )
-    countTerms(old, -1)
+    const held = old.haystack.split(' ').filter((t) => t !== '' && t !== NAME_END)
+    terms.remove(id, held)
+    countTerms([held], -1)
     docs.delete(id)
     if (old.albumId !== null) removeFrom(byAlbum, old.albumId, id)
     for (const a of old.artistIds) removeFrom(byArtist, a, id)
@@ -210,12 +223,12 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
       return old
     },
     /** Documents holding this exact term (any field). */
-    frequency: (term: string) => frequency.get(term) ?? 0,
+    frequency: (term: string) => frequency.get(term)?.n ?? 0,
     termCount: () => frequency.size,
     /** Terms held by more than `n` items. */
     termsAbove(n: number): string[] {
       const out: string[] = []
-      for (const [term, count] of frequency) if (count > n) out.push(term)
+      for (const [term, count] of frequency) if (count.n > n) out.push(term)
       return out
     },
     /** Every item in the browse lists' order (sort key, then id), read once per change. */
