@@ -60,12 +60,6 @@ function interner() {
   }
 }
 
-/** An item on its way into the index: its terms per field, in FIELDS order. */
-interface Prepared {
-  id: number
-  fields: readonly (readonly string[])[]
-}
-
 /** What the term index holds per kind; the rest of a track's text is reached through its album and artists. */
 export const INDEXED: Record<SearchKind, readonly Field[]> = {
   artist: ['name', 'genre'],
@@ -138,28 +132,30 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
       }
   }
 
-  function prepare(doc: SearchDoc): { indexed: IndexedDoc; prepared: Prepared } {
-    // Names are mostly unique: only the other fields (album, artist, genre) repeat enough to memoize.
-    const fields = FIELDS.map((f) =>
-      doc.text[f]
-        ? f === 'name' && kind === 'track'
-          ? indexTerms(doc.text[f])
-          : tokenize(doc.text[f])
-        : EMPTY,
-    )
-    const [name = EMPTY, ...others] = fields
-    const haystack = ` ${name.join(' ')} ${NAME_END} ${others.flat().join(' ')} `
-    return {
-      indexed: {
-        id: doc.id,
-        year: doc.year,
-        albumId: doc.albumId,
-        folders: intern(doc.folders),
-        artistIds: intern(doc.artistIds),
-        haystack,
-      },
-      prepared: { id: doc.id, fields },
+  /** Indexes an item not in the index yet, tokenizing each field once for everything that needs its terms. */
+  function add(doc: SearchDoc): void {
+    const fields: (readonly string[])[] = []
+    // The haystack's words: " name terms \u0001 other terms ", joined once.
+    const words = ['']
+    for (const f of FIELDS) {
+      const text = doc.text[f]
+      // Names are mostly unique: only the other fields (album, artist, genre) repeat enough to memoize.
+      const held = !text ? EMPTY : f === 'name' && kind === 'track' ? indexTerms(text) : tokenize(text)
+      fields.push(held)
+      for (const t of held) words.push(t)
+      if (f === 'name') words.push(NAME_END)
     }
+    words.push('')
+    const indexed: IndexedDoc = {
+      id: doc.id,
+      year: doc.year,
+      albumId: doc.albumId,
+      folders: intern(doc.folders),
+      artistIds: intern(doc.artistIds),
+      haystack: words.join(' '),
+    }
+    terms.add(doc.id, ofIndexed(fields))
+    insert(indexed, fields)
   }
 
   function insert(d: IndexedDoc, fields: readonly (readonly string[])[]) {
@@ -199,21 +195,15 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     byGenre,
     /** Bumped by every change, so caches of orderings know they are stale. */
     generation: () => generation,
-    /** Items added in one go, as at start-up (faster than one by one). */
+    /** Items added in one go, as at start-up (orderings are redone once, not per item). */
     addAll(batch: readonly SearchDoc[]): void {
-      const items = (docs.size === 0 ? batch : batch.filter((d) => !docs.has(d.id))).map(prepare)
-      for (const { indexed, prepared } of items) {
-        terms.add(prepared.id, ofIndexed(prepared.fields))
-        insert(indexed, prepared.fields)
-      }
+      for (const doc of batch) if (!docs.has(doc.id)) add(doc)
       changed()
     },
     /** Adds or replaces one item; returns the version it replaced. */
     put(doc: SearchDoc): IndexedDoc | undefined {
       const old = remove(doc.id)
-      const { indexed, prepared } = prepare(doc)
-      terms.add(prepared.id, ofIndexed(prepared.fields))
-      insert(indexed, prepared.fields)
+      add(doc)
       changed()
       return old
     },
