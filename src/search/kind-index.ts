@@ -111,6 +111,12 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   const byGenre = new Map<string, number[]>()
   const GENRE = FIELDS.indexOf('genre')
   let byName: IndexedDoc[] | null = null
+  // The year of each item in name order: a year filter alone is a pass over this, not over items.
+  let yearAt: Int16Array | null = null
+  const inNameOrder = () => {
+    byName ??= nameOrder().flatMap((id) => docs.get(id) ?? [])
+    return byName
+  }
   let generation = 0
 
   // Each count remembers the last item counted, so a term in several fields of an item counts once.
@@ -183,6 +189,7 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
 
   function changed() {
     byName = null
+    yearAt = null
     generation++
   }
 
@@ -222,9 +229,17 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
       return out
     },
     /** Every item in the browse lists' order (sort key, then id), read once per change. */
-    byName(): readonly IndexedDoc[] {
-      byName ??= nameOrder().flatMap((id) => docs.get(id) ?? [])
-      return byName
+    byName: (): readonly IndexedDoc[] => inNameOrder(),
+    /** Items of these years, in the browse lists' order. */
+    ofYears(from: number, to: number): number[] {
+      const items = inNameOrder()
+      yearAt ??= Int16Array.from(items, (d) => d.year ?? 0)
+      const out: number[] = []
+      for (let at = 0; at < yearAt.length; at++) {
+        const year = yearAt[at] as number
+        if (year >= from && year <= to) out.push((items[at] as IndexedDoc).id)
+      }
+      return out
     },
     /** Frees the tokenizer's cache once the start-up build is done. */
     settle(): void {

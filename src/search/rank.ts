@@ -208,10 +208,7 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   const keep = keeper(deferred, q.years)
   if (lookedUp.length === 0 && filterLeaves.length === 0)
     // Only a year range: every item of those years, in name order.
-    return index
-      .byName()
-      .filter(keep)
-      .map((d) => d.id)
+    return q.years ? index.ofYears(q.years.from, q.years.to) : []
 
   const termMaps = lookedUp.map((leaf) => matches(ix, kind, leaf))
   const filterMaps = filterLeaves.map((leaf) => matches(ix, kind, leaf))
