@@ -3,8 +3,9 @@
 // conservative stack scan keeps alive is not counted). A breakdown to read when the totals in
 // search.bench.ts move, not a benchmark: `bun scripts/bench/search-memory.ts`.
 import { openDatabase } from '../../src/db/index.ts'
-import { loadDocs, loadNameOrder, SEARCH_KINDS } from '../../src/search/documents.ts'
+import { loadNameOrder, SEARCH_KINDS } from '../../src/search/documents.ts'
 import { createKindIndex } from '../../src/search/kind-index.ts'
+import { loadAll } from '../../src/search/load-all.ts'
 import { createPopularity } from '../../src/search/popularity.ts'
 import { commonFrom } from '../../src/search/rank.ts'
 import { fileItems, wordList } from '../../src/search/word-lists.ts'
@@ -38,7 +39,7 @@ const pop = held.popularity as ReturnType<typeof createPopularity>
 for (const kind of SEARCH_KINDS) {
   const build = () => {
     const index = createKindIndex(kind, () => loadNameOrder(db, kind))
-    index.addAll(loadDocs(db, kind))
+    index.addAll(loadAll(db)[kind])
     index.settle()
     index.byName()
     return index
@@ -71,19 +72,8 @@ for (const kind of SEARCH_KINDS) {
         [true, false].map((p) => wordList(index, t, p, pop.booster(kind), filed ?? undefined, true)),
       ),
   )
-  const parts: [string, () => void][] = [
-    [
-      'byAlbum, byArtist, byGenre',
-      () => [index.byAlbum, index.byArtist, index.byGenre].map((m) => m.clear()),
-    ],
-    ['items (haystacks, ids)', () => index.docs.clear()],
-  ]
-  for (const [name, drop] of parts) {
-    const withIt = await heap()
-    drop()
-    rows.push([`${kind}:   of which ${name}`, withIt - (await heap())])
-  }
 }
-for (const [name, bytes] of rows) console.log(`${name.padEnd(46)} ${mb(bytes).padStart(9)}`)
+rows.push(['total', rows.reduce((n, [, bytes]) => n + bytes, 0)])
+for (const [name, bytes] of rows) console.log(`${name.padEnd(34)} ${mb(bytes).padStart(9)}`)
 sqlite.close()
 removeDir(dir)
