@@ -234,8 +234,18 @@ function filterKept(
 
 /** Best first: match score lifted by popularity (a factor of at most 1.5). */
 function ranked(found: Map<number, number>, boost: (id: number) => number): number[] {
-  const scored: { id: number; score: number }[] = []
-  for (const [id, score] of found) scored.push({ id, score: score * boost(id) })
-  scored.sort((a, b) => b.score - a.score || a.id - b.id)
-  return scored.map((s) => s.id)
+  // Ids and scores side by side in typed arrays rather than an object per item: tens of
+  // thousands of objects per common word were garbage the collector had to chase.
+  const ids = new Float64Array(found.size)
+  const scores = new Float64Array(found.size)
+  let n = 0
+  for (const [id, score] of found) {
+    ids[n] = id
+    scores[n++] = score * boost(id)
+  }
+  const order = Array.from({ length: n }, (_, i) => i)
+  order.sort(
+    (a, b) => (scores[b] as number) - (scores[a] as number) || (ids[a] as number) - (ids[b] as number),
+  )
+  return order.map((i) => ids[i] as number)
 }
