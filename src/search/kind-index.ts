@@ -2,13 +2,14 @@ import { FIELDS, type Field, type SearchDoc, type SearchKind } from './documents
 import { createTermIndex } from './term-index.ts'
 import { indexTerms } from './text.ts'
 
-// One term index (term-index.ts: MiniSearch's radix tree and scoring) per kind of item, so a query for tracks never scores artists and the
-// small artist and album indexes answer in microseconds. The track index holds titles only: a
-// track is found by its album or artist through the album and artist indexes (8k and 5k items
-// instead of the same names repeated in 100k tracks), which keeps it a third of the size and
-// the build a third of the time. Beside its terms each index keeps what ranking needs: each item's terms per field (to check a deferred term on a handful
-// of candidates), each term's document frequency (to see which terms are too common to look up),
-// and the name order for empty queries.
+// One term index (term-index.ts: MiniSearch's radix tree, our postings, MiniSearch's scores)
+// per kind of item, so a query for tracks never scores artists and the small artist and album
+// indexes answer in microseconds. The track index holds titles only: a track is found by its
+// album or artist through the album and artist indexes (8k and 5k items instead of the same
+// names repeated in 100k tracks), which keeps it a third of the size and the build a third of
+// the time. Beside its terms each index keeps what ranking needs: each item's terms (to check a
+// deferred term on a handful of candidates), each term's document frequency (to see which terms
+// are too common to look up), and the name order for empty queries and year ranges.
 
 /**
  * What the index keeps per item: little, since there are 100k tracks. Names and covers for the
