@@ -179,7 +179,8 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     const old = docs.get(id)
     if (!old) return undefined
     const held = old.haystack.split(' ').filter((t) => t !== '' && t !== NAME_END)
-    terms.remove(id, held)
+    // A title-only index need not search the postings of the album's and artist's terms.
+    terms.remove(id, indexed.length === 1 && indexed[0] === 'name' ? nameTerms(old) : held)
     countTerms([held], -1)
     docs.delete(id)
     if (old.albumId !== null) removeFrom(byAlbum, old.albumId, id)
