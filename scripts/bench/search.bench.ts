@@ -21,7 +21,8 @@ import { against, emit, type Result, result } from './lib.ts'
 import { createCatalog, rng } from './search-catalog.ts'
 
 const BUILDS = Number(process.env.SEARCH_BENCH_BUILDS ?? 3)
-const REPEATS = 7
+// Each query runs 1 + 15 times: with ~20 queries, p99 is the fourth-worst of ~330 runs, not the second.
+const REPEATS = 15
 const log = (msg: string) => process.stderr.write(`search bench: ${msg}\n`)
 
 const dir = tempDir('tonearm-search-bench-')
@@ -66,30 +67,60 @@ const percentile = (xs: number[], p: number) => {
 }
 
 // --- Tonearm -------------------------------------------------------------------------------
-const heap = () => {
+// Measured from a fresh task after two full collections: JSC scans the stack conservatively, and
+// a collection run deep inside the code that just built the index keeps some of its garbage alive
+// (the rows read from the database, several MB) and counts it as the index.
+const heap = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0))
+  Bun.gc(true)
   Bun.gc(true)
   return process.memoryUsage().heapUsed
 }
-const builds: number[] = []
-let memoryMb = 0
 const sqlite = await openDatabase(dir)
-let search = createSearch({ db: sqlite.db, cacheSize: 0 })
-for (let i = 0; i < BUILDS; i++) {
-  search.stop()
-  search = undefined as unknown as typeof search
-  const before = heap()
-  const fresh = createSearch({ db: sqlite.db, cacheSize: 0 })
-  const t0 = performance.now()
-  await fresh.start()
-  builds.push(performance.now() - t0)
-  const tw = performance.now()
-  await fresh.warmed()
-  log(`lists for first keystrokes made in the background in ${(performance.now() - tw).toFixed(0)} ms`)
-  // Only the first build starts from a heap without an index (a dropped one may outlive `before`).
-  if (i === 0) memoryMb = (heap() - before) / 1e6
-  search = fresh
-  log(`build ${i + 1}: ${builds.at(-1)?.toFixed(0)} ms`)
+type Search = ReturnType<typeof createSearch>
+
+/** One start-up build, timed, and the lists made in the background after it. */
+/** CPU time of this process (every thread, the collector's included) since `from`, in ms. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from)
+  return (used.user + used.system) / 1000
 }
+
+async function buildOnce(): Promise<{ search: Search; ms: number; cpu: number }> {
+  const search = createSearch({ db: sqlite.db, cacheSize: 0 })
+  const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
+  await search.start()
+  const ms = performance.now() - t0
+  const cpu = cpuMs(cpu0)
+  const tw = performance.now()
+  await search.warmed()
+  log(`lists for first keystrokes made in the background in ${(performance.now() - tw).toFixed(0)} ms`)
+  return { search, ms, cpu }
+}
+
+// The index lives only in `live` (no variable of this module's scope keeps an old one), and is
+// dropped by a function of its own: a temporary of this module's own code, saved with its frame
+// at the next await, would keep it alive.
+const builds: number[] = []
+const buildsCpu: number[] = []
+let live: Awaited<ReturnType<typeof buildOnce>> | undefined
+const drop = () => {
+  live?.search.stop()
+  live = undefined
+}
+let memoryMb = 0
+for (let i = 0; i < BUILDS; i++) {
+  drop()
+  // Only the first build starts from a heap without an index (a dropped one may outlive the collection).
+  const before = i === 0 ? await heap() : 0
+  live = await buildOnce()
+  if (i === 0) memoryMb = ((await heap()) - before) / 1e6
+  builds.push(live.ms)
+  buildsCpu.push(live.cpu)
+  log(`build ${i + 1}: ${live.ms.toFixed(0)} ms (CPU ${live.cpu.toFixed(0)} ms)`)
+}
+const search = () => (live as { search: Search }).search
 
 function measure(label: string, queries: string[], run: (q: string) => void) {
   const cold: number[] = []
@@ -116,17 +147,22 @@ function measure(label: string, queries: string[], run: (q: string) => void) {
   return { cold, warm, all: [...cold, ...warm] }
 }
 
-const tonearmSuggest = measure('suggest', SUGGEST, (q) => search.suggest(q, { limit: 8 }))
+const tonearmSuggest = measure('suggest', SUGGEST, (q) => search().suggest(q, { limit: 8 }))
 const tonearmFull = measure('full', FULL, (q) => {
-  for (const kind of SEARCH_KINDS) search.find(kind, q, { offset: 0, limit: 20 })
+  for (const kind of SEARCH_KINDS) search().find(kind, q, { offset: 0, limit: 20 })
 })
-search.stop()
+// What the index holds once queries have run (lists of common words kept for the next query
+// included), measured the other way round: what is freed when it is dropped.
+const withIndex = await heap()
+drop()
+const droppedMb = (withIndex - (await heap())) / 1e6
 
 // --- SQLite FTS5 over the same data ---------------------------------------------------------
 log('building the FTS5 reference')
 const db = new Database(join(dir, 'tonearm.db'))
 const fts = `tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'`
 const ftsT0 = performance.now()
+const ftsCpu0 = process.cpuUsage()
 db.run(`CREATE VIRTUAL TABLE fts_artists USING fts5(name, genre, ${fts})`)
 db.run(`CREATE VIRTUAL TABLE fts_albums USING fts5(name, artist, genre, ${fts})`)
 db.run(`CREATE VIRTUAL TABLE fts_tracks USING fts5(name, album, artist, genre, ${fts})`)
@@ -138,6 +174,7 @@ db.run(`INSERT INTO fts_tracks (rowid, name, album, artist, genre) SELECT t.id, 
   (SELECT group_concat(g.name, ' ') FROM track_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.track_id = t.id)
   FROM tracks t JOIN albums al ON al.id = t.album_id`)
 const ftsBuildMs = performance.now() - ftsT0
+const ftsBuildCpu = cpuMs(ftsCpu0)
 
 /** The same query as FTS5 MATCH syntax: every word required, the last one a prefix, filters as column filters. */
 function toMatch(q: string, table: 'artists' | 'albums' | 'tracks'): string | null {
@@ -194,7 +231,13 @@ const results: Result[] = [
     result('start-up indexing (3 kinds, 113k items)', 'ms', builds),
     result('FTS5 index build', 'ms', [ftsBuildMs]),
   ),
+  // CPU time drifts less than wall time on a machine shared with other work.
+  against(
+    result('start-up indexing CPU time (all threads)', 'ms', buildsCpu),
+    result('FTS5 index build CPU time', 'ms', [ftsBuildCpu]),
+  ),
   result('index memory (heap growth after GC)', 'MB', [memoryMb]),
+  result('index memory after the queries (freed when dropped)', 'MB', [droppedMb]),
   p('suggest', tonearmSuggest.all, 50, ftsSuggest.all),
   p('suggest', tonearmSuggest.all, 99, ftsSuggest.all),
   p('suggest warm', tonearmSuggest.warm, 99, ftsSuggest.warm),

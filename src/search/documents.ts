@@ -14,18 +14,16 @@ export type SearchKind = (typeof SEARCH_KINDS)[number]
 export const FIELDS = ['name', 'album', 'artist', 'genre'] as const
 export type Field = (typeof FIELDS)[number]
 
+/**
+ * What the index is given of an item: its text per field, and what filters and grants need.
+ * What a suggestion shows (names, covers) is read when shown (loadDisplay), not held.
+ */
 export interface SearchDoc {
   id: number
-  name: string
-  /** The catalog's folded sort key: empty-query pages come out in the browse lists' order. */
-  sortKey: string
   text: Partial<Record<Field, string>>
   folders: number[]
   year: number | null
-  /** Who made it (albums, tracks): the line under a suggestion. */
-  artist: string | null
   albumId: number | null
-  coverId: string | null
   /** Artists this item counts for (a track: its artists and its album's): searching them finds it. */
   artistIds: number[]
 }
@@ -33,14 +31,12 @@ export interface SearchDoc {
 interface Row {
   id: number
   name: string
-  sort_key: string
   folders: string | number | null
   genres: string | null
   year: number | null
   artist: string | null
   album: string | null
   album_id: number | null
-  cover_id: string | null
   artist_ids: string | number | null
 }
 
@@ -62,14 +58,10 @@ function toDoc(kind: SearchKind, r: Row): SearchDoc {
   if (kind === 'track' && r.album) text.album = r.album
   return {
     id: r.id,
-    name: r.name,
-    sortKey: r.sort_key,
     text,
     folders: ids(r.folders),
     year: r.year,
-    artist: kind === 'artist' ? null : r.artist,
     albumId: r.album_id,
-    coverId: r.cover_id,
     artistIds: ids(r.artist_ids),
   }
 }
@@ -84,25 +76,25 @@ const only = (column: SQL, wanted: readonly number[] | undefined) =>
 
 const QUERIES: Record<SearchKind, (wanted?: readonly number[]) => SQL> = {
   // Artists and album artists of a track both find it; the display artist tag is the text.
-  track: (wanted) => sql`SELECT t.id, t.title AS name, t.sort_key, t.folder_id AS folders, t.year,
+  track: (wanted) => sql`SELECT t.id, t.title AS name, t.folder_id AS folders, t.year,
       t.artist || CASE WHEN t.album_artist <> t.artist THEN ' ' || t.album_artist ELSE '' END AS artist,
-      al.name AS album, t.album_id, coalesce(t.cover_id, al.cover_id) AS cover_id,
+      al.name AS album, t.album_id,
       (SELECT group_concat(g.name, ' ') FROM track_genres tg JOIN genres g ON g.id = tg.genre_id
         WHERE tg.track_id = t.id) AS genres,
       (SELECT group_concat(artist_id) FROM (SELECT artist_id FROM track_artists WHERE track_id = t.id
         UNION SELECT artist_id FROM album_artists WHERE album_id = t.album_id)) AS artist_ids
     FROM tracks t JOIN albums al ON al.id = t.album_id
     WHERE t.missing_at IS NULL AND ${only(sql`t.id`, wanted)}`,
-  album: (wanted) => sql`SELECT a.id, a.name, a.sort_key, a.year, a.album_artist AS artist, NULL AS album,
-      a.id AS album_id, a.cover_id, f.folders,
+  album: (wanted) => sql`SELECT a.id, a.name, a.year, a.album_artist AS artist, NULL AS album,
+      a.id AS album_id, f.folders,
       (SELECT group_concat(g.name, ' ') FROM album_genres ag JOIN genres g ON g.id = ag.genre_id
         WHERE ag.album_id = a.id) AS genres,
       (SELECT group_concat(aa.artist_id) FROM album_artists aa WHERE aa.album_id = a.id) AS artist_ids
     FROM albums a JOIN (SELECT album_id, group_concat(DISTINCT folder_id) AS folders FROM tracks
       WHERE missing_at IS NULL AND ${only(sql`album_id`, wanted)} GROUP BY album_id) f ON f.album_id = a.id`,
   // An artist lives wherever their tracks or their albums' tracks are.
-  artist: (wanted) => sql`SELECT ar.id, ar.name, ar.sort_key, NULL AS year, NULL AS artist, NULL AS album,
-      NULL AS album_id, NULL AS cover_id, NULL AS artist_ids, f.folders,
+  artist: (wanted) => sql`SELECT ar.id, ar.name, NULL AS year, NULL AS artist, NULL AS album,
+      NULL AS album_id, NULL AS artist_ids, f.folders,
       (SELECT group_concat(name, ' ') FROM (SELECT DISTINCT g.name FROM track_artists ta
         JOIN track_genres tg ON tg.track_id = ta.track_id JOIN genres g ON g.id = tg.genre_id
         WHERE ta.artist_id = ar.id)) AS genres

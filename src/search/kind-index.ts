@@ -1,15 +1,15 @@
-import MiniSearch from 'minisearch'
 import { FIELDS, type Field, type SearchDoc, type SearchKind } from './documents.ts'
+import { createTermIndex } from './term-index.ts'
 import { indexTerms } from './text.ts'
 
-// One MiniSearch index per kind of item, so a query for tracks never scores artists and the
-// small artist and album indexes answer in microseconds. The track index holds titles only: a
-// track is found by its album or artist through the album and artist indexes (8k and 5k items
-// instead of the same names repeated in 100k tracks), which keeps it a third of the size and
-// the build a third of the time. Beside MiniSearch each index keeps what ranking needs and
-// MiniSearch does not expose: each item's terms per field (to check a deferred term on a handful
-// of candidates), each term's document frequency (to see which terms are too common to look up),
-// and the name order for empty queries.
+// One term index (term-index.ts: MiniSearch's radix tree, our postings, MiniSearch's scores)
+// per kind of item, so a query for tracks never scores artists and the small artist and album
+// indexes answer in microseconds. The track index holds titles only: a track is found by its
+// album or artist through the album and artist indexes (8k and 5k items instead of the same
+// names repeated in 100k tracks), which keeps it a third of the size and the build a third of
+// the time. Beside its terms each index keeps what ranking needs: each item's terms (to check a
+// deferred term on a handful of candidates), each term's document frequency (to see which terms
+// are too common to look up), and the name order for empty queries and year ranges.
 
 /**
  * What the index keeps per item: little, since there are 100k tracks. Names and covers for the
@@ -44,7 +44,15 @@ export function nameTerms(doc: IndexedDoc): string[] {
 /** One shared array per distinct list (folder ids, artist ids repeat across thousands of items). */
 function interner() {
   const seen = new Map<string, readonly number[]>()
+  // Most items have one folder and one artist: keyed by the number, no string is built.
+  const single = new Map<number, readonly number[]>()
   return (xs: readonly number[]): readonly number[] => {
+    if (xs.length === 1) {
+      const only = single.get(xs[0] as number)
+      if (only) return only
+      single.set(xs[0] as number, xs)
+      return xs
+    }
     const key = xs.join(',')
     const known = seen.get(key)
     if (known) return known
@@ -53,13 +61,7 @@ function interner() {
   }
 }
 
-/** An item on its way into MiniSearch: its terms per field, in FIELDS order. */
-interface Prepared {
-  id: number
-  fields: readonly (readonly string[])[]
-}
-
-/** What MiniSearch indexes per kind; the rest of a track's text is reached through its album and artists. */
+/** What the term index holds per kind; the rest of a track's text is reached through its album and artists. */
 export const INDEXED: Record<SearchKind, readonly Field[]> = {
   artist: ['name', 'genre'],
   album: ['name', 'artist', 'genre'],
@@ -96,22 +98,13 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
     }
     return terms
   }
-  const fieldIndex = new Map(FIELDS.map((f, i) => [f, i]))
-  const mini = new MiniSearch<Prepared>({
-    idField: 'id',
-    fields: [...INDEXED[kind]],
-    storeFields: [],
-    // Terms were computed once when the item was prepared; MiniSearch takes them as they are.
-    extractField: (doc, field) =>
-      (field === 'id' ? doc.id : doc.fields[fieldIndex.get(field as Field) as number]) as unknown as string,
-    stringifyField: (terms) => terms,
-    tokenize: (terms) => terms as unknown as string[],
-    processTerm: (t) => t,
-    // Query terms arrive already folded and split (src/search/text.ts), one per leaf.
-    searchOptions: { tokenize: (t) => [t], processTerm: (t) => t },
-  })
+  const indexed = INDEXED[kind]
+  const at = indexed.map((f) => FIELDS.indexOf(f))
+  const terms = createTermIndex(indexed)
+  // An item's terms per indexed field, in the term index's field order.
+  const ofIndexed = (fields: readonly (readonly string[])[]) => at.map((i) => fields[i])
   const docs = new Map<number, IndexedDoc>()
-  const frequency = new Map<string, number>()
+  const frequency = new Map<string, { n: number; last: number }>()
   // Tracks by album and by artist, for finding tracks through the album and artist indexes.
   const byAlbum = new Map<number, number[]>()
   const byArtist = new Map<number, number[]>()
@@ -119,48 +112,63 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   const byGenre = new Map<string, number[]>()
   const GENRE = FIELDS.indexOf('genre')
   let byName: IndexedDoc[] | null = null
+  // The year of each item in name order: a year filter alone is a pass over this, not over items.
+  let yearAt: Int16Array | null = null
+  const inNameOrder = () => {
+    byName ??= nameOrder().flatMap((id) => docs.get(id) ?? [])
+    return byName
+  }
   let generation = 0
 
-  const countTerms = (doc: IndexedDoc, by: 1 | -1, fields?: readonly (readonly string[])[]) => {
-    const terms = fields ? fields.flat() : doc.haystack.split(' ')
-    for (let i = 0; i < terms.length; i++) {
-      const t = terms[i] as string
-      // Once per item, however many fields hold it.
-      if (!t || t === NAME_END || terms.indexOf(t) < i) continue
-      const n = (frequency.get(t) ?? 0) + by
-      if (n <= 0) frequency.delete(t)
-      else frequency.set(t, n)
-    }
+  // Each count remembers the last item counted, so a term in several fields of an item counts once.
+  let counting = 0
+  const countTerms = (fields: readonly (readonly string[])[], by: 1 | -1) => {
+    counting++
+    for (const terms of fields)
+      for (const t of terms) {
+        if (t === '' || t === NAME_END) continue
+        const count = frequency.get(t)
+        if (count?.last === counting) continue
+        if (!count) {
+          if (by > 0) frequency.set(t, { n: 1, last: counting })
+          continue
+        }
+        count.n += by
+        count.last = counting
+        if (count.n <= 0) frequency.delete(t)
+      }
   }
 
-  function prepare(doc: SearchDoc): { indexed: IndexedDoc; prepared: Prepared } {
-    // Names are mostly unique: only the other fields (album, artist, genre) repeat enough to memoize.
-    const fields = FIELDS.map((f) =>
-      doc.text[f]
-        ? f === 'name' && kind === 'track'
-          ? indexTerms(doc.text[f])
-          : tokenize(doc.text[f])
-        : EMPTY,
-    )
-    const [name = EMPTY, ...others] = fields
-    const haystack = ` ${name.join(' ')} ${NAME_END} ${others.flat().join(' ')} `
-    return {
-      indexed: {
-        id: doc.id,
-        year: doc.year,
-        albumId: doc.albumId,
-        folders: intern(doc.folders),
-        artistIds: intern(doc.artistIds),
-        haystack,
-      },
-      prepared: { id: doc.id, fields },
+  /** Indexes an item not in the index yet, tokenizing each field once for everything that needs its terms. */
+  function add(doc: SearchDoc): void {
+    const fields: (readonly string[])[] = []
+    // The haystack's words: " name terms \u0001 other terms ", joined once.
+    const words = ['']
+    for (const f of FIELDS) {
+      const text = doc.text[f]
+      // Names are mostly unique: only the other fields (album, artist, genre) repeat enough to memoize.
+      const held = !text ? EMPTY : f === 'name' && kind === 'track' ? indexTerms(text) : tokenize(text)
+      fields.push(held)
+      for (const t of held) words.push(t)
+      if (f === 'name') words.push(NAME_END)
     }
+    words.push('')
+    const indexed: IndexedDoc = {
+      id: doc.id,
+      year: doc.year,
+      albumId: doc.albumId,
+      folders: intern(doc.folders),
+      artistIds: intern(doc.artistIds),
+      haystack: words.join(' '),
+    }
+    terms.add(doc.id, ofIndexed(fields))
+    insert(indexed, fields)
   }
 
   function insert(d: IndexedDoc, fields: readonly (readonly string[])[]) {
     const genres = fields[GENRE] ?? EMPTY
     docs.set(d.id, d)
-    countTerms(d, 1, fields)
+    countTerms(fields, 1)
     if (kind !== 'track') return
     if (d.albumId !== null) addTo(byAlbum, d.albumId, d.id)
     for (const a of d.artistIds) addTo(byArtist, a, d.id)
@@ -170,8 +178,10 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
   function remove(id: number): IndexedDoc | undefined {
     const old = docs.get(id)
     if (!old) return undefined
-    mini.discard(id)
-    countTerms(old, -1)
+    const held = old.haystack.split(' ').filter((t) => t !== '' && t !== NAME_END)
+    // A title-only index need not search the postings of the album's and artist's terms.
+    terms.remove(id, indexed.length === 1 && indexed[0] === 'name' ? nameTerms(old) : held)
+    countTerms([held], -1)
     docs.delete(id)
     if (old.albumId !== null) removeFrom(byAlbum, old.albumId, id)
     for (const a of old.artistIds) removeFrom(byArtist, a, id)
@@ -181,31 +191,28 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
 
   function changed() {
     byName = null
+    yearAt = null
     generation++
   }
 
   return {
     kind,
-    mini,
+    terms,
     docs,
     byAlbum,
     byArtist,
     byGenre,
     /** Bumped by every change, so caches of orderings know they are stale. */
     generation: () => generation,
-    /** Items added in one go, as at start-up (faster than one by one). */
+    /** Items added in one go, as at start-up (orderings are redone once, not per item). */
     addAll(batch: readonly SearchDoc[]): void {
-      const items = (docs.size === 0 ? batch : batch.filter((d) => !docs.has(d.id))).map(prepare)
-      mini.addAll(items.map((i) => i.prepared))
-      for (const { indexed, prepared } of items) insert(indexed, prepared.fields)
+      for (const doc of batch) if (!docs.has(doc.id)) add(doc)
       changed()
     },
     /** Adds or replaces one item; returns the version it replaced. */
     put(doc: SearchDoc): IndexedDoc | undefined {
       const old = remove(doc.id)
-      const { indexed, prepared } = prepare(doc)
-      mini.add(prepared)
-      insert(indexed, prepared.fields)
+      add(doc)
       changed()
       return old
     },
@@ -215,18 +222,26 @@ export function createKindIndex(kind: SearchKind, nameOrder: () => number[]) {
       return old
     },
     /** Documents holding this exact term (any field). */
-    frequency: (term: string) => frequency.get(term) ?? 0,
+    frequency: (term: string) => frequency.get(term)?.n ?? 0,
     termCount: () => frequency.size,
     /** Terms held by more than `n` items. */
     termsAbove(n: number): string[] {
       const out: string[] = []
-      for (const [term, count] of frequency) if (count > n) out.push(term)
+      for (const [term, count] of frequency) if (count.n > n) out.push(term)
       return out
     },
     /** Every item in the browse lists' order (sort key, then id), read once per change. */
-    byName(): readonly IndexedDoc[] {
-      byName ??= nameOrder().flatMap((id) => docs.get(id) ?? [])
-      return byName
+    byName: (): readonly IndexedDoc[] => inNameOrder(),
+    /** Items of these years, in the browse lists' order. */
+    ofYears(from: number, to: number): number[] {
+      const items = inNameOrder()
+      yearAt ??= Int16Array.from(items, (d) => d.year ?? 0)
+      const out: number[] = []
+      for (let at = 0; at < yearAt.length; at++) {
+        const year = yearAt[at] as number
+        if (year >= from && year <= to) out.push((items[at] as IndexedDoc).id)
+      }
+      return out
     },
     /** Frees the tokenizer's cache once the start-up build is done. */
     settle(): void {

@@ -1,9 +1,8 @@
-import type { SearchOptions } from 'minisearch'
 import type { Field, SearchKind } from './documents.ts'
 import { INDEXED, type IndexedDoc, type KindIndex } from './kind-index.ts'
 import type { ParsedQuery, TextFilter } from './query.ts'
 import { isUnspaced } from './text.ts'
-import { type Filed, mayHold, wordList } from './word-lists.ts'
+import { type Filed, mayHoldAll, wordList } from './word-lists.ts'
 
 // The query plan, built for latency (MiniSearch with fuzzy and prefix on every term took
 // 30–110 ms at 100k tracks): all terms must match (AND); only the last term is a prefix; only
@@ -47,29 +46,34 @@ export const commonFrom = (index: KindIndex): number => Math.max(2000, index.doc
 
 const isShort = (term: string) => term.length < SHORT && !isUnspaced(term)
 
-/** Does the item hold this term (or, for the word being typed, a term starting with it)? */
-export function holds(doc: IndexedDoc, term: string, prefix: boolean): boolean {
-  return doc.haystack.includes(prefix ? ` ${term}` : ` ${term} `)
+/**
+ * Which items hold every one of these terms (or, for the word being typed, a term starting with
+ * it), in the years asked. The needles are made once per query, not once per item checked: the
+ * garbage of thousands of small strings per query set the collector off on the whole index.
+ */
+function keeper(leaves: readonly Leaf[], years: ParsedQuery['years']) {
+  const needles = leaves.map((d) => (d.prefix ? ` ${d.term}` : ` ${d.term} `))
+  return (doc: IndexedDoc | undefined): doc is IndexedDoc => {
+    if (doc === undefined || !inYears(doc, years)) return false
+    for (const needle of needles) if (!doc.haystack.includes(needle)) return false
+    return true
+  }
 }
 
 function inYears(doc: IndexedDoc, years: ParsedQuery['years']): boolean {
   return !years || (doc.year !== null && doc.year >= years.from && doc.year <= years.to)
 }
 
-/** One leaf's matches in one MiniSearch index, id → weighted score. */
+/** One leaf's matches in one kind's term index, id → weighted score. */
 function search(index: KindIndex, leaf: Leaf, fields: readonly Field[], scale = 1): Map<number, number> {
   const boost: Partial<Record<Field, number>> = {}
   for (const f of fields) boost[f] = BOOST[f] * scale
-  const options: SearchOptions = {
-    fields: [...fields],
+  return index.terms.search(leaf.term, {
     boost,
     weights: WEIGHTS,
     prefix: leaf.prefix,
     fuzzy: fuzziness(leaf.term),
-  }
-  const out = new Map<number, number>()
-  for (const r of index.mini.search(leaf.term, options)) out.set(r.id as number, r.score)
-  return out
+  })
 }
 
 /** Tracks by title, and through the albums and artists that match. */
@@ -161,9 +165,6 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
     ;(cheap ? lookedUp : deferred).push(leaf)
   })
 
-  const keep = (doc: IndexedDoc | undefined): doc is IndexedDoc =>
-    doc !== undefined && inYears(doc, q.years) && deferred.every((d) => holds(doc, d.term, d.prefix))
-
   /** A word's ranked list, kept until the index or the play counts change. */
   const listOf = (leaf: Leaf) =>
     isShort(leaf.term)
@@ -186,22 +187,28 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
     const list = listOf(rarest)
     const filed = ctx.filed()
     // Only items filed under each other word's first letters are searched for it.
-    const marks = filed ? deferred.map((d) => mayHold(index, filed, d.term)) : []
+    const marks =
+      filed && deferred.length > 0
+        ? mayHoldAll(
+            filed,
+            deferred.map((d) => d.term),
+          )
+        : undefined
+    const all = deferred.length
+    const keep = keeper(deferred, q.years)
     const found =
       deferred.length === 0 && !q.years
         ? list
-        : list.filter((id) => marks.every((m) => m[id] === 1) && keep(index.docs.get(id)))
+        : list.filter((id) => (!marks || marks[id] === all) && keep(index.docs.get(id)))
     // A short word being typed that nothing starts with may be a typo: look it up, fuzzily.
     if (found.length > 0 || isShort(rarest.term) || index.frequency(rarest.term) > common) return found
     lookedUp.push(rarest)
   }
 
+  const keep = keeper(deferred, q.years)
   if (lookedUp.length === 0 && filterLeaves.length === 0)
     // Only a year range: every item of those years, in name order.
-    return index
-      .byName()
-      .filter(keep)
-      .map((d) => d.id)
+    return q.years ? index.ofYears(q.years.from, q.years.to) : []
 
   const termMaps = lookedUp.map((leaf) => matches(ix, kind, leaf))
   const filterMaps = filterLeaves.map((leaf) => matches(ix, kind, leaf))
@@ -210,7 +217,7 @@ export function rank(ix: Indexes, kind: SearchKind, q: ParsedQuery, ctx: RankCon
   if (kept.size === 0 && q.terms.length > 1 && termMaps.length > 0) {
     // Nothing holds every word: what holds some of them, most words first (scores add up).
     found = combine([combine(termMaps, false), ...filterMaps], true)
-    kept = filterKept(found, index, (doc) => doc !== undefined && inYears(doc, q.years))
+    kept = filterKept(found, index, keeper([], q.years))
   }
   return ranked(kept, boost)
 }
@@ -227,8 +234,18 @@ function filterKept(
 
 /** Best first: match score lifted by popularity (a factor of at most 1.5). */
 function ranked(found: Map<number, number>, boost: (id: number) => number): number[] {
-  const scored: { id: number; score: number }[] = []
-  for (const [id, score] of found) scored.push({ id, score: score * boost(id) })
-  scored.sort((a, b) => b.score - a.score || a.id - b.id)
-  return scored.map((s) => s.id)
+  // Ids and scores side by side in typed arrays rather than an object per item: tens of
+  // thousands of objects per common word were garbage the collector had to chase.
+  const ids = new Float64Array(found.size)
+  const scores = new Float64Array(found.size)
+  let n = 0
+  for (const [id, score] of found) {
+    ids[n] = id
+    scores[n++] = score * boost(id)
+  }
+  const order = Array.from({ length: n }, (_, i) => i)
+  order.sort(
+    (a, b) => (scores[b] as number) - (scores[a] as number) || (ids[a] as number) - (ids[b] as number),
+  )
+  return order.map((i) => ids[i] as number)
 }

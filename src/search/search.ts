@@ -5,6 +5,7 @@ import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { loadDocs, loadNameOrder, SEARCH_KINDS, type SearchDoc, type SearchKind } from './documents.ts'
 import { createKindIndex, type IndexedDoc, type KindIndex } from './kind-index.ts'
+import { loadAll } from './load-all.ts'
 import { searchMetrics } from './metrics.ts'
 import { createPopularity } from './popularity.ts'
 import { type ParsedQuery, parseQuery } from './query.ts'
@@ -241,7 +242,8 @@ export function createSearch(deps: SearchDeps) {
     state = 'building'
     const t0 = performance.now()
     const heap0 = process.memoryUsage().heapUsed
-    const loaded = SEARCH_KINDS.map((k) => [k, loadDocs(db, k)] as const)
+    const all = loadAll(db)
+    const loaded = SEARCH_KINDS.map((k) => [k, all[k]] as const)
     const total = loaded.reduce((n, [, docs]) => n + docs.length, 0)
     let done = 0
     for (const [kind, docs] of loaded) {
