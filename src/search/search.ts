@@ -86,6 +86,9 @@ export function createSearch(deps: SearchDeps) {
   // for lone one- and two-letter words (a handful of keys, each a pass over every item to build);
   // both are dropped when the index or the play counts change.
   const cacheSize = deps.cacheSize ?? 64
+  // Bounded too: a script asking for many different common words must not grow it without end,
+  // and one list of a one-letter word can hold most of the catalog.
+  const SHARED_LISTS = cacheSize * 2
   const results = new Map<string, number[]>()
   const shortLists = new Map<string, number[]>()
   // Items filed by the prefixes of their terms, made in the background (see warm).
@@ -129,7 +132,7 @@ export function createSearch(deps: SearchDeps) {
         // Lists all users share are kept until the index or play counts change; one user's, among the bounded results.
         cache: (key, shared, compute) =>
           shared || userId === undefined
-            ? cached(shortLists, Number.POSITIVE_INFINITY, `${kind}\u0000${key}`, compute)
+            ? cached(shortLists, SHARED_LISTS, `${kind}\u0000${key}`, compute)
             : cached(results, cacheSize, `${kind}\u0000${user}\u0000${key}`, compute),
         filed: () => {
           fresh()
