@@ -35,7 +35,11 @@ beforeAll(async () => {
   music = await demoLibraryCopy()
   data = tempDir()
   server = await start(fromSource, ['--data', data, '--music', music], { admin: true })
-  await waitForHealth(server.url, (b) => b.components.scanner?.status === 'ok')
+  // Covers are resized by the audio engine; until it has started they are a 429 to retry.
+  await waitForHealth(
+    server.url,
+    (b) => b.components.scanner?.status === 'ok' && b.components.audio?.status === 'ok',
+  )
 })
 afterAll(async () => {
   await server?.stop()
