@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'bun:test'
 import MiniSearch from 'minisearch'
 import { createTermIndex } from './term-index.ts'
+import { phrases } from './test-support.ts'
 import { indexTerms } from './text.ts'
 
 // The term index must score exactly as MiniSearch does on the same items, so that replacing
@@ -15,16 +16,7 @@ const WORDS = `love lovely lover loves night nights knight the then there heart 
 type Doc = { id: number; name: string; artist: string; genre: string }
 
 function catalog(n: number): Doc[] {
-  let seed = 11
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31
-    return seed / 2 ** 31
-  }
-  const phrase = (k: number) =>
-    Array.from(
-      { length: 1 + Math.floor(random() * k) },
-      () => WORDS[Math.floor(random() * WORDS.length)],
-    ).join(' ')
+  const { random, phrase } = phrases(11, WORDS)
   return Array.from({ length: n }, (_, i) => ({
     id: 1 + i * 3,
     name: phrase(5),

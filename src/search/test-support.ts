@@ -74,3 +74,21 @@ export const LIBRARY: readonly FixtureTrack[] = [
 export const PRIVATE_LIBRARY: readonly FixtureTrack[] = [
   { artist: 'Secret Singer', album: 'Hidden Tapes', title: 'Yesterday Once More', genre: 'Pop', year: 1973 },
 ]
+
+/**
+ * A seeded source of random phrases over `words`, for the synthetic catalogs that compare our
+ * lists and scores with a plain computation: the same seed gives the same catalog every run.
+ */
+export function phrases(seed: number, words: readonly string[]) {
+  let s = seed
+  const random = () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31
+    return s / 2 ** 31
+  }
+  const phrase = (maxWords: number) =>
+    Array.from(
+      { length: 1 + Math.floor(random() * maxWords) },
+      () => words[Math.floor(random() * words.length)],
+    ).join(' ')
+  return { random, phrase }
+}

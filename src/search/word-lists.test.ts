@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'bun:test'
 import type { SearchDoc } from './documents.ts'
 import { createKindIndex } from './kind-index.ts'
+import { phrases } from './test-support.ts'
 import { fileItems, mayHold, wordList } from './word-lists.ts'
 
 // The filed lists must give exactly what a pass over every item gives: same items, same order
@@ -23,16 +24,7 @@ const WORDS = [
 ]
 
 function catalog(n: number): SearchDoc[] {
-  let seed = 7
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31
-    return seed / 2 ** 31
-  }
-  const phrase = (k: number) =>
-    Array.from(
-      { length: 1 + Math.floor(random() * k) },
-      () => WORDS[Math.floor(random() * WORDS.length)],
-    ).join(' ')
+  const { random, phrase } = phrases(7, WORDS)
   return Array.from({ length: n }, (_, i) => ({
     id: i + 1,
     name: phrase(4),
