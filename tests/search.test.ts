@@ -59,6 +59,29 @@ describe('search on the running server', () => {
     expect(hit).toMatchObject({ title: 'Sinnerman', artist: 'Nina Simone', album: 'Pastel Blues' })
   })
 
+  it('finds playlists by name as they are made and renamed, grouped beside the catalog', async () => {
+    const post = await server.api('/api/playlists', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Beyoncé on the road', public: true }),
+    })
+    const { id } = (await post.json()) as { id: number }
+    const body = await get('/api/search?q=beyonce%20roa')
+    expect(body.playlists).toMatchObject({
+      total: 1,
+      items: [{ id, name: 'Beyoncé on the road', public: true }],
+    })
+    await server.api(`/api/playlists/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Night drive' }),
+    })
+    expect((await get('/api/search?q=beyonce&type=playlist')).playlists.total).toBe(0)
+    const renamed = await get('/api/search?q=night%20driv&type=playlist')
+    expect(renamed.playlists.items.map((p: Json) => p.name)).toEqual(['Night drive'])
+    expect(renamed.artists).toBeUndefined()
+  })
+
   it('reports the index in health and /metrics', async () => {
     const health = await get('/api/health')
     expect(health.components.search.status).toBe('ok')

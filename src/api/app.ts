@@ -11,7 +11,7 @@ import type { Library } from '../library/index.ts'
 import { runtimeName } from '../platform/runtime.ts'
 import type { Playlists } from '../playlists/index.ts'
 import type { Recommender } from '../recommend/index.ts'
-import type { Search } from '../search/index.ts'
+import type { PlaylistSearch, Search } from '../search/index.ts'
 import type { Shares } from '../shares/index.ts'
 import type { Streaming } from '../stream/index.ts'
 import type { WebAsset } from '../webapp/index.ts'
@@ -98,6 +98,8 @@ export interface AppDeps {
   streaming?: Streaming
   /** Search and suggestions over the catalog (needs `catalog` for the results' summaries). */
   search?: Search
+  /** Playlists in search results (needs `playlists` for their summaries). */
+  playlistSearch?: PlaylistSearch
   /** Playlists, and stars, ratings and bookmarks; absent in apps built for other tests. */
   playlists?: Playlists
   library?: Library
@@ -187,7 +189,17 @@ export function createApp(deps: AppDeps) {
     app.route('/api', catalogRoutes(deps.catalog))
     app.route('/api', coverRoutes(deps.catalog))
     app.route('/api', scanRoutes(deps.catalog))
-    if (deps.search) app.route('/api', searchRoutes(deps.search, deps.catalog))
+    if (deps.search)
+      app.route(
+        '/api',
+        searchRoutes(
+          deps.search,
+          deps.catalog,
+          deps.playlistSearch && deps.playlists
+            ? { index: deps.playlistSearch, playlists: deps.playlists }
+            : undefined,
+        ),
+      )
     // Subsonic authenticates itself with its own credentials (u/p, u/t/s, apiKey), so it lives
     // outside /api and its bearer-token guard.
     app.route(

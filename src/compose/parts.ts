@@ -20,6 +20,7 @@ import type { StatusBoard } from '../lib/status.ts'
 import { createLibrary, type Library, type TrackFeedback } from '../library/index.ts'
 import { createPlaylists, type Playlists } from '../playlists/index.ts'
 import { coListensConsumer, createRecommender } from '../recommend/index.ts'
+import type { PlaylistSearch } from '../search/index.ts'
 import { createShares, type Shares } from '../shares/index.ts'
 import type { Streaming } from '../stream/index.ts'
 
@@ -144,11 +145,19 @@ export function publishCatalogChanges(catalog: Catalog, hub: LiveHub): void {
 
 // Playlists read track summaries from the catalog and announce their changes on the hub's
 // `playlists` topic (to everyone for a public playlist, else to its owner).
-export function openPlaylists(sqlite: Sqlite, catalog: Catalog, hub: LiveHub): Playlists {
+export function openPlaylists(
+  sqlite: Sqlite,
+  catalog: Catalog,
+  hub: LiveHub,
+  search?: PlaylistSearch,
+): Playlists {
   return createPlaylists({
     db: sqlite.db,
     trackSummaries: catalog.trackSummaries,
-    publish: (change, audience) => hub.publish('playlists', { ...change }, audience),
+    publish: (change, audience) => {
+      search?.changed(change.playlistId)
+      hub.publish('playlists', { ...change }, audience)
+    },
   })
 }
 

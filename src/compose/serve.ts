@@ -23,7 +23,7 @@ import { DomainError } from '../lib/errors.ts'
 import { createLogger, type Logger } from '../lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from '../lib/status.ts'
 import { serveHttp } from '../platform/serve.ts'
-import { createSearch } from '../search/index.ts'
+import { createPlaylistSearch, createSearch } from '../search/index.ts'
 import { openStreaming } from '../stream/index.ts'
 import { VERSION } from '../version.ts'
 import { loadWebAssets } from '../webapp/index.ts'
@@ -104,7 +104,10 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     access: (userId) => accounts.auth.signedUrlPrincipal(userId),
     version: VERSION,
   })
-  const playlists = openPlaylists(sqlite, catalog, hub)
+  // Playlists are few: their search index is read whole at start and kept current by each change.
+  const playlistSearch = createPlaylistSearch(sqlite.db)
+  playlistSearch.load()
+  const playlists = openPlaylists(sqlite, catalog, hub, playlistSearch)
   const app = createApp({
     version: VERSION,
     logger,
@@ -119,6 +122,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     devices,
     streaming,
     search,
+    playlistSearch,
     playlists,
     library: openLibrary(sqlite, catalog, events, logger),
     recommend: recommendations.recommender,

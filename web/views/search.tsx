@@ -141,6 +141,7 @@ interface Results {
   tracks?: Group<Track>
   albums?: Group<AlbumSummary>
   artists?: Group<ArtistSummary>
+  playlists?: Group<{ id: number; name: string; owner: { username: string }; entryCount: number }>
 }
 
 export function SearchView() {
@@ -174,9 +175,26 @@ export function SearchView() {
           <TrackList tracks={data.tracks.items} showAlbum />
         </section>
       )}
-      {data && !data.tracks?.items.length && !data.albums?.items.length && !data.artists?.items.length && (
-        <p class="muted">Nothing found.</p>
+      {!!data?.playlists?.items.length && (
+        <section aria-label="Playlists found">
+          <h2>Playlists</h2>
+          <ul class="list">
+            {data.playlists.items.map((p) => (
+              <li key={p.id}>
+                <a href={`/playlists/${p.id}`}>{p.name}</a>
+                <span class="muted">
+                  {' '}
+                  · {p.owner.username} · {p.entryCount} tracks
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
+      {data &&
+        ['tracks', 'albums', 'artists', 'playlists'].every(
+          (k) => !data[k as keyof Results]?.items.length,
+        ) && <p class="muted">Nothing found.</p>}
     </div>
   )
 }

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Catalog } from '../../catalog/index.ts'
 import { invalid } from '../../lib/errors.ts'
-import { MAX_SUGGESTIONS, SEARCH_KINDS, type Search, type SearchKind } from '../../search/index.ts'
+import type { Playlists } from '../../playlists/index.ts'
+import { MAX_SUGGESTIONS, type PlaylistSearch, SEARCH_KINDS, type Search } from '../../search/index.ts'
 import { principalOf } from '../guard.ts'
 import {
   AlbumSummarySchema,
@@ -10,6 +11,7 @@ import {
   problemResponses,
   TrackSummarySchema,
 } from './catalog-schemas.ts'
+import { PlaylistSummarySchema } from './playlist-schemas.ts'
 import { problem } from './problems.ts'
 import { createRouter } from './router.ts'
 
@@ -32,12 +34,16 @@ const q = z
     example: 'rage machine',
   })
 
+/** The catalog's kinds, and playlists (yours and the public ones). */
+const RESULT_KINDS = [...SEARCH_KINDS, 'playlist'] as const
+type ResultKind = (typeof RESULT_KINDS)[number]
+
 const SearchQuery = z.object({
   q,
   type: z
-    .enum(SEARCH_KINDS)
+    .enum(RESULT_KINDS)
     .optional()
-    .openapi({ description: 'Only this kind of item (default: artists, albums and tracks)' }),
+    .openapi({ description: 'Only this kind of item (default: artists, albums, tracks and playlists)' }),
   limit: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -73,6 +79,7 @@ const SearchResults = z
     artists: group(ArtistSummarySchema).optional(),
     albums: group(AlbumSummarySchema).optional(),
     tracks: group(TrackSummarySchema).optional(),
+    playlists: group(PlaylistSummarySchema).optional(),
     nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for more; null when done' }),
   })
   .openapi('SearchResults')
@@ -96,7 +103,7 @@ const searchRoute = createRoute({
   method: 'get',
   path: '/search',
   tags,
-  summary: 'Artists, albums and tracks matching a query, best first, grouped by kind and paged',
+  summary: 'Artists, albums, tracks and playlists matching a query, best first, grouped by kind and paged',
   request: { query: SearchQuery },
   responses: { 200: json(SearchResults, 'One page per kind'), 400: problemResponses[400], ...busy },
 })
@@ -114,13 +121,13 @@ const suggestRoute = createRoute({
   },
 })
 
-const PLURAL = { artist: 'artists', album: 'albums', track: 'tracks' } as const
+const PLURAL = { artist: 'artists', album: 'albums', track: 'tracks', playlist: 'playlists' } as const
 
-function encodeCursor(query: string, kinds: readonly SearchKind[], offsets: number[]): string {
+function encodeCursor(query: string, kinds: readonly ResultKind[], offsets: number[]): string {
   return Buffer.from(JSON.stringify(['search', query, kinds.join(','), ...offsets])).toString('base64url')
 }
 
-function decodeCursor(cursor: string | undefined, query: string, kinds: readonly SearchKind[]): number[] {
+function decodeCursor(cursor: string | undefined, query: string, kinds: readonly ResultKind[]): number[] {
   if (!cursor) return kinds.map(() => 0)
   let v: unknown
   try {
@@ -140,22 +147,45 @@ function decodeCursor(cursor: string | undefined, query: string, kinds: readonly
   return (v as number[]).slice(3)
 }
 
-export function searchRoutes(search: Search, catalog: Catalog) {
+/** Playlists found by the playlist index, summarised by the playlists domain as the caller sees them. */
+export interface PlaylistResults {
+  index: PlaylistSearch
+  playlists: Playlists
+}
+
+export function searchRoutes(search: Search, catalog: Catalog, playlists?: PlaylistResults) {
   const summaries = {
     artist: catalog.artistSummaries,
     album: catalog.albumSummaries,
     track: catalog.trackSummaries,
   }
+  const kindsByDefault: readonly ResultKind[] = playlists ? RESULT_KINDS : SEARCH_KINDS
   return createRouter()
     .openapi(searchRoute, (c) => {
       const { q: text = '', type, limit = DEFAULT_PER_KIND, cursor } = c.req.valid('query')
-      const { folderIds, userId } = principalOf(c)
-      const kinds = type ? [type] : SEARCH_KINDS
+      const principal = principalOf(c)
+      const { folderIds, userId } = principal
+      const kinds = type ? [type] : kindsByDefault
       const offsets = decodeCursor(cursor, text, kinds)
       const body: Record<string, unknown> = {}
       let more = false
       const next = kinds.map((kind, i) => {
         const offset = offsets[i] as number
+        if (kind === 'playlist') {
+          if (!playlists)
+            throw invalid('type: playlists are not searchable on this server', { field: 'type' })
+          const found = playlists.index.find(text, { offset, limit, userId })
+          const items = found.ids.flatMap((id) => {
+            try {
+              return [playlists.playlists.summary(principal, id)]
+            } catch {
+              return [] // deleted or made private since the index saw it
+            }
+          })
+          body.playlists = { items, total: found.total }
+          if (offset + found.ids.length < found.total) more = true
+          return offset + found.ids.length
+        }
         const found = search.find(kind, text, { offset, limit, folderIds, userId })
         const byId: Map<number, unknown> = summaries[kind](found.ids, folderIds)
         body[PLURAL[kind]] = { items: found.ids.flatMap((id) => byId.get(id) ?? []), total: found.total }
