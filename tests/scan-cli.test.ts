@@ -130,12 +130,39 @@ describe('tonearm scan', () => {
       written = catalogOf(data).rows.length
     }
     child.kill('SIGINT')
-    expect(await exited).toBe(1)
+    expect(await exited).toBe(130)
     expect(catalogOf(data).scans).toEqual([{ status: 'interrupted' }])
 
     const refused = await run(fromSource, ['scan', '--data', fresh(), '--music', join(music, 'nowhere')])
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('does not exist')
+  })
+
+  it('stopped while another scan holds the library: prints its summary and exits 130, writing nothing', async () => {
+    const data = fresh()
+    const lock = new Database(join(data, 'scan.lock'))
+    lock.exec('PRAGMA journal_mode = DELETE')
+    lock.exec('BEGIN EXCLUSIVE')
+    try {
+      const child = spawn(BUN, [join(ROOT, 'src', 'main.ts'), 'scan', '--data', data, '--music', music], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      const exited = new Promise<number | null>((r) => child.on('exit', r))
+      for (let i = 0; i < 1000 && !stderr.includes('waiting'); i++) await Bun.sleep(10)
+      expect(stderr).toContain('another scan of this library is running')
+      child.kill('SIGTERM')
+      expect(await exited).toBe(130)
+      expect(stdout).toContain('scan interrupted: 0 files')
+      expect(catalogOf(data).rows).toEqual([])
+      expect(catalogOf(data).scans).toEqual([])
+    } finally {
+      lock.exec('ROLLBACK')
+      lock.close()
+    }
   })
 
   it('refuses stray arguments and --full outside scan', async () => {

@@ -41,7 +41,8 @@ Usage:
   tonearm scan [--full] [--music DIR]... [--data DIR]
                                       scan the music folders once and print a summary (new and
                                       changed files only; --full re-reads all), also beside a
-                                      running server on DIR
+                                      running server on DIR; exits 0 when done, 1 when the scan
+                                      failed, 130 when stopped (Ctrl-C, SIGTERM)
   tonearm --version | --help
 
   The user commands work beside a running server on the same data directory.

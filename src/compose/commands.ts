@@ -143,7 +143,9 @@ export async function runScanCommand(config: Config, full: boolean): Promise<voi
   const summary = await catalog.scanner.scan({ full, trigger: 'cli' })
   sqlite.close()
   process.stdout.write(reporter.finish(summary))
-  if (summary.status !== 'done') process.exitCode = 1
+  // 130 as for any command stopped by Ctrl-C, so a script can tell it from a failed scan.
+  if (summary.status === 'interrupted') process.exitCode = 130
+  else if (summary.status !== 'done') process.exitCode = 1
 }
 
 export async function runBackup(config: Config, dest: string | undefined): Promise<void> {

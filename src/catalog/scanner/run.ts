@@ -68,6 +68,16 @@ export interface RunDeps {
 const PROGRESS_EVERY_MS = 250
 const FLUSH_EVERY_MS = 1000
 
+export const zeroCounts = (): ScanCounts => ({
+  total: 0,
+  done: 0,
+  added: 0,
+  updated: 0,
+  removed: 0,
+  unchanged: 0,
+  problems: 0,
+})
+
 export async function runScan(deps: RunDeps, request: ScanRequest): Promise<ScanSummary> {
   const { db, options } = deps
   const startedAt = Date.now()
@@ -80,15 +90,7 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
       id: number
     }
   ).id
-  const counts: ScanCounts = {
-    total: 0,
-    done: 0,
-    added: 0,
-    updated: 0,
-    removed: 0,
-    unchanged: 0,
-    problems: 0,
-  }
+  const counts = zeroCounts()
   let phase: ScanPhase = 'counting'
   const rate = () => Math.round((counts.done * 1000) / Math.max(1, Date.now() - startedAt))
   let lastProgress = 0

@@ -9,7 +9,7 @@ import type { MusicFolder } from '../folders.ts'
 import { DEFAULT_ARTIST_SEPARATORS } from '../normalize.ts'
 import { tryScanLock } from './lock.ts'
 import type { BatchChanges } from './phase-4-write.ts'
-import { runScan, type ScanProgress, type ScanRequest, type ScanSummary } from './run.ts'
+import { runScan, type ScanProgress, type ScanRequest, type ScanSummary, zeroCounts } from './run.ts'
 import type { ScanOptions } from './types.ts'
 
 // The long-lived scanner of a server or of `tonearm scan`: runs one scan at a time, merges
@@ -156,6 +156,28 @@ export function createScanner(deps: ScannerDeps) {
     }
   }
 
+  /** The summary of a scan that never ran: refused by a failure, or closed before it took the lock. */
+  function unrun(
+    request: ScanRequest | undefined,
+    status: 'failed' | 'interrupted',
+    error?: string,
+  ): ScanSummary {
+    const now = Date.now()
+    return {
+      scanId: 0,
+      trigger: request?.trigger ?? 'unknown',
+      full: request?.full ?? false,
+      status,
+      startedAt: now,
+      finishedAt: now,
+      durationMs: 0,
+      filesPerSecond: 0,
+      unreachable: [],
+      ...zeroCounts(),
+      ...(error === undefined ? {} : { error }),
+    }
+  }
+
   async function drain(): Promise<void> {
     try {
       await runPending()
@@ -164,26 +186,7 @@ export function createScanner(deps: ScannerDeps) {
       logger?.error({ err }, 'scanner failed')
       const failed = pending
       pending = null
-      const now = Date.now()
-      const summary: ScanSummary = {
-        scanId: 0,
-        trigger: failed?.request.trigger ?? 'unknown',
-        full: false,
-        status: 'failed',
-        startedAt: now,
-        finishedAt: now,
-        durationMs: 0,
-        filesPerSecond: 0,
-        unreachable: [],
-        total: 0,
-        done: 0,
-        added: 0,
-        updated: 0,
-        removed: 0,
-        unchanged: 0,
-        problems: 0,
-        error: (err as Error).message,
-      }
+      const summary = unrun(failed?.request ?? current?.request, 'failed', (err as Error).message)
       for (const resolve of [...(current?.waiters ?? []), ...(failed?.waiters ?? [])]) resolve(summary)
       state = 'idle'
     }
@@ -200,7 +203,14 @@ export function createScanner(deps: ScannerDeps) {
       state = 'running'
       const held = await lock()
       if (!held) {
+        // Closed while another process scanned: the caller still gets an answer, and a CLI its summary.
         state = 'idle'
+        const summary = unrun(request, 'interrupted')
+        // A request may have queued during the wait (TypeScript cannot see the await change it).
+        const queued = pending as Pending | null
+        for (const resolve of [...waiters, ...(queued?.waiters ?? [])]) resolve(summary)
+        pending = null
+        current = null
         break
       }
       // The lock is ours, so a scan row still marked running belongs to a process that died.
@@ -250,6 +260,7 @@ export function createScanner(deps: ScannerDeps) {
   /** Queues a scan (merged with one already queued); resolves when the run that covered it ends. */
   function scan(request: ScanRequest): Promise<ScanSummary> {
     return new Promise((resolve) => {
+      if (closing.signal.aborted) return resolve(unrun(request, 'interrupted'))
       pending = pending
         ? { request: merge(pending.request, request), waiters: [...pending.waiters, resolve] }
         : { request, waiters: [resolve] }
