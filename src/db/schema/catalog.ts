@@ -162,7 +162,9 @@ export const tracks = sqliteTable(
     index('tracks_album').on(t.albumId, t.discNo, t.trackNo),
     index('tracks_sort').on(t.sortKey, t.id),
     index('tracks_recent').on(t.createdAt, t.id),
-    index('tracks_missing').on(t.missingAt),
+    // Only the missing tracks: a full index on missing_at tempted SQLite into reading "present"
+    // (nearly every track) through it before joining, e.g. 880 ms to find 100 artists' tracks.
+    index('tracks_missing').on(t.missingAt).where(sql`missing_at IS NOT NULL`),
     index('tracks_cover').on(t.coverId),
   ],
 )
