@@ -47,7 +47,10 @@ export function createScanReporter(out: { write(s: string): unknown; isTTY?: boo
       const lines = [
         `scan ${s.status}: ${plural(s.done, 'file')} in ${seconds} s (${s.filesPerSecond} files/s): ` +
           `${s.added} added, ${s.updated} updated, ${s.removed} removed, ${s.unchanged} unchanged, ${plural(s.problems, 'problem')}`,
-        ...s.unreachable.map((dir) => `  music folder not reachable, left as it was: ${dir}`),
+        ...s.unreachable.map(
+          (dir) =>
+            `  music folder missing or empty (a disk not mounted?), its tracks left as they were: ${dir}`,
+        ),
         ...(s.problems > 0 ? ['  files that could not be read are listed at GET /api/scan/problems'] : []),
         ...(s.error ? [`  error: ${s.error}`] : []),
       ]

@@ -169,4 +169,30 @@ describe('an unreachable music folder', () => {
     }
     expect(await cat.rescan()).toMatchObject({ added: 0, removed: 0, unreachable: [] })
   })
+
+  it('keeps them when it is an empty directory too (the mount point of a disk not mounted)', async () => {
+    const before = cat.catalog.listTracks({ limit: 500 }).items.map((t) => t.id)
+    renameSync(music, `${music}.unmounted`)
+    mkdirSync(music)
+    try {
+      const summary = await cat.rescan()
+      expect(summary).toMatchObject({ status: 'done', removed: 0, unreachable: [music] })
+      expect(cat.catalog.listTracks({ limit: 500 }).items.map((t) => t.id)).toEqual(before)
+    } finally {
+      rmSync(music, { recursive: true })
+      renameSync(`${music}.unmounted`, music)
+    }
+    expect(await cat.rescan()).toMatchObject({ added: 0, removed: 0, unreachable: [] })
+  })
+
+  it('still scans an empty folder that never held tracks', async () => {
+    const empty = join(music, '..', 'empty-folder')
+    mkdirSync(empty)
+    const other = await catalogFor([empty])
+    try {
+      expect(await other.rescan()).toMatchObject({ status: 'done', added: 0, unreachable: [] })
+    } finally {
+      await other.close()
+    }
+  })
 })

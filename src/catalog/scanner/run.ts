@@ -1,5 +1,5 @@
-import { realpath, stat } from 'node:fs/promises'
-import { eq } from 'drizzle-orm'
+import { readdir, realpath, stat } from 'node:fs/promises'
+import { and, eq, isNull } from 'drizzle-orm'
 import { scans, tracks } from '../../db/schema/index.ts'
 import type { Db } from '../../platform/sqlite.ts'
 import type { MusicFolder } from '../folders.ts'
@@ -68,6 +68,22 @@ export interface RunDeps {
 const PROGRESS_EVERY_MS = 250
 const FLUSH_EVERY_MS = 1000
 
+async function rootReachable(db: Db, folderId: number, root: string): Promise<boolean> {
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
+  if (!isDir) return false
+  if ((await readdir(root).catch(() => [])).length > 0) return true
+  const held = db
+    .select({ id: tracks.id })
+    .from(tracks)
+    .where(and(eq(tracks.folderId, folderId), isNull(tracks.missingAt)))
+    .limit(1)
+    .all()
+  return held.length === 0
+}
+
 export const zeroCounts = (): ScanCounts => ({
   total: 0,
   done: 0,
@@ -123,12 +139,9 @@ export async function runScan(deps: RunDeps, request: ScanRequest): Promise<Scan
     const protectedDirs: { folderId: number; dir: string }[] = []
     for (const t of targets) {
       if (t.dir !== '') continue
-      const ok = await stat(t.root).then(
-        (s) => s.isDirectory(),
-        () => false,
-      )
-      if (!ok) {
-        // An unmounted disk must not look like a library whose every file was deleted.
+      // An unmounted disk must not look like a library whose every file was deleted: neither a
+      // missing root nor an empty one where tracks were (the mount point of a disk not mounted).
+      if (!(await rootReachable(db, t.folderId, t.root))) {
         unreachable.push(t.root)
         protectedDirs.push({ folderId: t.folderId, dir: '' })
       }
