@@ -2,7 +2,7 @@
 // the real WASM engine and queue. Loudness shows up in the catalog's answers as analysis lands;
 // ReplayGain tags stand in until then.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { Registry } from 'prom-client'
 import type { AudioEngine } from '../src/audio/engine/types.ts'
@@ -11,6 +11,7 @@ import { type AudioService, createAudioService, createLibraryWork } from '../src
 import { makeFixture } from '../src/audio/testing/fixtures.ts'
 import { libraryQueries } from '../src/compose/parts.ts'
 import { testEvents } from '../src/events/test-support.ts'
+import { createLogger } from '../src/lib/logger.ts'
 import { catalogFor } from './helpers/catalog.ts'
 import { removeDir, tempDir } from './helpers/server.ts'
 
@@ -219,4 +220,42 @@ test('the most played tracks come from the events pipeline, unplayed ones never;
       .sort(),
   ).toEqual([loud, quiet].sort())
   expect(queries.counts()).toEqual({ tracks: 2, unmeasured: 0 })
+})
+
+test('files gone since the scan (a disk not mounted) are one warning per round, and measured once back', async () => {
+  await makeFixture(engine, join(music, 'Levels'), '03.flac', {
+    seconds: 4,
+    expr: sine(-16),
+    extra: tags('Away', 3),
+  })
+  await lib.rescan()
+  const away = join(music, 'Levels', '03.flac')
+  renameSync(away, `${away}.unmounted`)
+  const lines: { level: string; msg: string; tracks?: number }[] = []
+  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) })
+  const audio = await audioService()
+  const work = createLibraryWork({
+    audio,
+    library: libraryQueries(lib.catalog),
+    eagerLadders: false,
+    cacheMaxBytes: 1e9,
+    rungsKbps: [96],
+    logger,
+  })
+  try {
+    work.schedule()
+    await work.settled()
+    expect(work.progress().loudness).toMatchObject({ failed: 1 })
+    const warnings = lines.filter((l) => l.level === 'warn')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatchObject({ tracks: 1 })
+    expect(warnings[0]?.msg).toContain('files are missing')
+    expect(track('Away').loudness.basis).toBe('none')
+  } finally {
+    renameSync(`${away}.unmounted`, away)
+  }
+  work.schedule()
+  await work.settled()
+  expect(track('Away').loudness.basis).toBe('ebur128')
+  expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1)
 })

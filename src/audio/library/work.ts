@@ -63,6 +63,20 @@ export function createLibraryWork(opts: LibraryWorkOptions) {
   let again = false
   let round: Promise<void> | undefined
 
+  // Files gone since the last scan (a music folder's disk not mounted, most often) would fail
+  // every track in turn: one line per round says so instead of a warning with a stack per track.
+  let missingFiles = 0
+  /** Logs a failure; true when the file was missing (worth trying again once it is back). */
+  function failed(err: unknown, track: string, what: string): boolean {
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      missingFiles += 1
+      logger?.debug({ track }, `${what} skipped: the file is missing`)
+      return true
+    }
+    logger?.warn({ err, track }, `${what} failed`)
+    return false
+  }
+
   const bytesPerSecond = opts.rungsKbps.reduce((sum, kbps) => sum + kbps, 0) * 125
 
   function publish(): void {
@@ -103,9 +117,8 @@ export function createLibraryWork(opts: LibraryWorkOptions) {
           progress.loudness.done += 1
         } catch (err) {
           if (closed) return false
-          failedLoudness.add(source.id)
           progress.loudness.failed += 1
-          logger?.warn({ err, track: source.id }, 'loudness analysis failed')
+          if (!failed(err, source.id, 'loudness analysis')) failedLoudness.add(source.id)
         }
         progress.loudness.remaining = Math.max(0, progress.loudness.remaining - 1)
         publish()
@@ -153,7 +166,7 @@ export function createLibraryWork(opts: LibraryWorkOptions) {
       } catch (err) {
         if (closed) return false
         progress.ladders.failed += 1
-        logger?.warn({ err, track: source.id }, 'background ladder failed')
+        failed(err, source.id, 'background ladder')
       }
       publish()
       return true
@@ -169,6 +182,12 @@ export function createLibraryWork(opts: LibraryWorkOptions) {
         // Both loops feed the same background queue, which interleaves them in order of arrival.
         await Promise.all([measureAll(), opts.eagerLadders ? buildLadders() : undefined])
       } while (again && !closed)
+      if (missingFiles > 0)
+        logger?.warn(
+          { tracks: missingFiles },
+          'background audio work skipped tracks whose files are missing (a music folder not mounted?); a rescan brings them back',
+        )
+      missingFiles = 0
     } catch (err) {
       logger?.error({ err }, 'background audio work stopped')
     } finally {
