@@ -65,11 +65,11 @@ export function createLibraryWork(opts: LibraryWorkOptions) {
 
   // Files gone since the last scan (a music folder's disk not mounted, most often) would fail
   // every track in turn: one line per round says so instead of a warning with a stack per track.
-  let missingFiles = 0
+  const missingFiles = new Set<string>()
   /** Logs a failure; true when the file was missing (worth trying again once it is back). */
   function failed(err: unknown, track: string, what: string): boolean {
     if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-      missingFiles += 1
+      missingFiles.add(track)
       logger?.debug({ track }, `${what} skipped: the file is missing`)
       return true
     }
@@ -182,12 +182,12 @@ export function createLibraryWork(opts: LibraryWorkOptions) {
         // Both loops feed the same background queue, which interleaves them in order of arrival.
         await Promise.all([measureAll(), opts.eagerLadders ? buildLadders() : undefined])
       } while (again && !closed)
-      if (missingFiles > 0)
+      if (missingFiles.size > 0)
         logger?.warn(
-          { tracks: missingFiles },
+          { tracks: missingFiles.size },
           'background audio work skipped tracks whose files are missing (a music folder not mounted?); a rescan brings them back',
         )
-      missingFiles = 0
+      missingFiles.clear()
     } catch (err) {
       logger?.error({ err }, 'background audio work stopped')
     } finally {
