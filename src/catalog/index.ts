@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { AudioEngine, GainOptions } from '../audio/index.ts'
+import { refreshStatistics } from '../db/statistics.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { StatusBoard } from '../lib/status.ts'
 import type { Db } from '../platform/sqlite.ts'
@@ -95,6 +96,10 @@ export interface CatalogDeps {
 export function createCatalog(deps: CatalogDeps) {
   const { db } = deps
   const scanner = createScanner({ ...deps, options: deps.scan })
+  refreshStatistics(db)
+  scanner.events.on('scan.finished', (s) => {
+    if (s.added + s.removed > 0) refreshStatistics(db)
+  })
   const covers = createCovers({
     db,
     cacheDir: `${deps.dataDir}/cache/covers`,

@@ -61,6 +61,9 @@ export const albums = sqliteTable(
     uniqueIndex('albums_group_key_unique').on(t.groupKey),
     index('albums_sort').on(t.sortKey, t.id),
     index('albums_year').on(t.year, t.sortKey, t.id),
+    // The browse list "by year" (newest first, then by name) walks this and stops at a page,
+    // where albums_year made it sort every album (24 ms for 8,000; 0.05 ms with this).
+    index('albums_year_desc').on(sql`coalesce(year, 0) desc`, t.sortKey, t.id),
     index('albums_recent').on(t.createdAt, t.id),
     index('albums_artist').on(t.albumArtistId),
     index('albums_dirty').on(t.dirty),
