@@ -50,14 +50,15 @@ export function getDirectory(
     const rest = r.dir.slice(start)
     children.add(rest.split('/', 1)[0] as string)
   }
+  const keys = new Map([...children].map((name) => [name, sortKeyOf(name)]))
+  const covers = subdirectoryCovers(db, folderId, dir)
   const subdirectories = [...children]
-    .map((name) => {
-      const path = dir === '' ? name : `${dir}/${name}`
-      return { dir: path, name, coverId: coverOf(db, folderId, path) }
+    .sort((a, b) => {
+      const ka = keys.get(a) as string
+      const kb = keys.get(b) as string
+      return ka < kb ? -1 : ka > kb ? 1 : 0
     })
-    .sort((a, b) =>
-      sortKeyOf(a.name) < sortKeyOf(b.name) ? -1 : sortKeyOf(a.name) > sortKeyOf(b.name) ? 1 : 0,
-    )
+    .map((name) => ({ dir: dir === '' ? name : `${dir}/${name}`, name, coverId: covers.get(name) ?? null }))
   const cut = dir.lastIndexOf('/')
   return {
     folderId,
@@ -68,14 +69,28 @@ export function getDirectory(
   }
 }
 
-function coverOf(db: Db, folderId: number, dir: string): string | null {
-  const image = db.all<{ cover_id: string }>(
-    sql`SELECT cover_id FROM dir_images WHERE folder_id = ${folderId} AND dir = ${dir}`,
-  )[0]
-  if (image) return image.cover_id
-  const track = db.all<{ cover: string | null }>(sql`SELECT coalesce(t.cover_id, al.cover_id) AS cover
+/**
+ * A cover for each directory inside `dir`: its own image file, else one of its tracks' (at any
+ * depth). Two queries for all of them: one pair per directory cost 0.55 s for a folder of 8,000
+ * album directories, for covers getIndexes does not even show.
+ */
+function subdirectoryCovers(db: Db, folderId: number, dir: string): Map<string, string> {
+  const start = dir === '' ? 0 : dir.length + 1
+  const childOf = (path: string) => path.slice(start).split('/', 1)[0] as string
+  const covers = new Map<string, string>()
+  const images = db.all<{ dir: string; cover_id: string }>(sql`SELECT t.dir, t.cover_id FROM dir_images t
+    WHERE t.folder_id = ${folderId} AND ${under(dir)}`)
+  for (const r of images) if (!r.dir.includes('/', start)) covers.set(childOf(r.dir), r.cover_id)
+  const fromTracks = db.all<{
+    dir: string
+    cover: string
+  }>(sql`SELECT t.dir, coalesce(t.cover_id, al.cover_id) AS cover
     FROM tracks t JOIN albums al ON al.id = t.album_id
-    WHERE t.folder_id = ${folderId} AND t.missing_at IS NULL AND (t.dir = ${dir} OR (${under(dir)}))
-      AND coalesce(t.cover_id, al.cover_id) IS NOT NULL LIMIT 1`)[0]
-  return track?.cover ?? null
+    WHERE t.folder_id = ${folderId} AND t.missing_at IS NULL AND ${under(dir)}
+      AND coalesce(t.cover_id, al.cover_id) IS NOT NULL GROUP BY t.dir`)
+  for (const r of fromTracks) {
+    const child = childOf(r.dir)
+    if (!covers.has(child)) covers.set(child, r.cover)
+  }
+  return covers
 }

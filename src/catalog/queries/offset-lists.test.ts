@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { catalogFor } from '../../../tests/helpers/catalog.ts'
 import { demoLibraryCopy } from '../../../tests/helpers/library.ts'
 import { removeDir } from '../../../tests/helpers/server.ts'
@@ -54,6 +55,24 @@ describe('directories', () => {
     const album = cat.catalog.getDirectory(folder, 'Café Aurora/2019 - Lumière du Soir')
     expect(album.parent).toBe('Café Aurora')
     expect(album.subdirectories).toEqual([])
+  })
+
+  it('gives each directory its own image, else the cover of a track at any depth below it', () => {
+    const images = cat.sqlite.db.all<{ dir: string; cover_id: string }>(
+      sql`SELECT dir, cover_id FROM dir_images WHERE folder_id = ${folder} AND dir <> ''`,
+    )
+    expect(images.length).toBeGreaterThan(0)
+    for (const image of images) {
+      const cut = image.dir.lastIndexOf('/')
+      const parent = cat.catalog.getDirectory(folder, cut < 0 ? '' : image.dir.slice(0, cut))
+      expect(parent.subdirectories.find((d) => d.dir === image.dir)?.coverId).toBe(image.cover_id)
+    }
+    // Artist directories hold no image of their own: their albums' covers stand for them.
+    const root = cat.catalog.getDirectory(folder, '')
+    for (const d of root.subdirectories) {
+      expect(images.some((i) => i.dir === d.dir)).toBe(false)
+      expect(d.coverId).toEqual(expect.any(String))
+    }
   })
 
   it('does not mistake a sibling that shares a prefix for a subdirectory, and hides what is not granted', () => {
