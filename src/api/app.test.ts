@@ -41,6 +41,9 @@ describe('app', () => {
     expect(metrics).toContain(
       'tonearm_http_request_duration_seconds_count{method="GET",route="/api/health",status="200"}',
     )
+    // The process's memory, but not V8's per-space heap split: under Bun it walks the whole heap.
+    expect(metrics).toContain('tonearm_nodejs_heap_size_used_bytes')
+    expect(metrics).not.toContain('heap_space_size')
   })
 
   it('sends security headers: a same-origin CSP with a per-response nonce, nosniff, a referrer policy', async () => {

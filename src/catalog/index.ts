@@ -97,7 +97,14 @@ export function createCatalog(deps: CatalogDeps) {
   const { db } = deps
   const scanner = createScanner({ ...deps, options: deps.scan })
   refreshStatistics(db)
+  // Counting reads every track (10 ms at 100k), and /metrics asks on every scrape; only a scan
+  // changes the answer (albums' and artists' counts are settled when it finishes).
+  let counted: Record<'tracks' | 'albums' | 'artists', number> | undefined
+  scanner.events.on('tracks.changed', () => {
+    counted = undefined
+  })
   scanner.events.on('scan.finished', (s) => {
+    counted = undefined
     if (s.added + s.removed > 0) refreshStatistics(db)
   })
   const covers = createCovers({
@@ -144,11 +151,13 @@ export function createCatalog(deps: CatalogDeps) {
     libraryCounts: () => libraryCounts(db),
     /** Present tracks, albums and artists. */
     counts(): Record<'tracks' | 'albums' | 'artists', number> {
+      if (counted) return { ...counted }
       const [row] = db.all<{ tracks: number; albums: number; artists: number }>(sql`SELECT
         (SELECT count(*) FROM tracks WHERE missing_at IS NULL) AS tracks,
         (SELECT count(*) FROM albums WHERE track_count > 0) AS albums,
         (SELECT count(*) FROM artists WHERE track_count > 0 OR album_count > 0) AS artists`)
-      return row ?? { tracks: 0, albums: 0, artists: 0 }
+      counted = row ?? { tracks: 0, albums: 0, artists: 0 }
+      return { ...counted }
     },
     /** Rescans what changes on disk while the server runs; close the returned watcher to stop. */
     watch(options: WatchOptions = DEFAULT_WATCH_OPTIONS) {
