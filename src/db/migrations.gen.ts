@@ -17,4 +17,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0012_collaborative_playlists", when: 1795636211005, breakpoints: true, sql: "-- drizzle-kit leaves out ON DELETE for an added column; without it deleting a user who added to\n-- someone else's playlist would fail.\nALTER TABLE `playlist_entries` ADD `added_by` integer REFERENCES users(id) ON DELETE SET NULL;--> statement-breakpoint\nALTER TABLE `playlists` ADD `collaborative` integer DEFAULT false NOT NULL;" },
   { tag: "0013_missing_tracks_index", when: 1795656449308, breakpoints: true, sql: "DROP INDEX `tracks_missing`;--> statement-breakpoint\nCREATE INDEX `tracks_missing` ON `tracks` (`missing_at`) WHERE missing_at IS NOT NULL;" },
   { tag: "0014_albums_year_desc", when: 1795657350154, breakpoints: true, sql: "-- Written by hand: drizzle-kit split the index expression at its comma (coalesce(`year`,` 0) desc).\nCREATE INDEX `albums_year_desc` ON `albums` (coalesce(`year`, 0) DESC,`sort_key`,`id`);" },
+  { tag: "0015_play_counts_by_plays", when: 1795658092912, breakpoints: true, sql: "CREATE INDEX `play_counts_global_plays` ON `play_counts_global` (`kind`,plays desc,`item_id`);" },
 ]

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // State derived from the event log by its consumers (src/events/consumers). Every table here can
@@ -27,7 +28,12 @@ export const playCountsGlobal = sqliteTable(
     heardMs: integer('heard_ms').notNull(),
     lastPlayedAt: integer('last_played_at'),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.itemId] })],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.itemId] }),
+    // The household's most played first: recommendations read a genre's top 300 by walking this
+    // and stopping (2.8 ms), where sorting the genre's tracks by plays took 35 ms at 100k tracks.
+    index('play_counts_global_plays').on(t.kind, sql`plays desc`, t.itemId),
+  ],
 )
 
 /** Per UTC day, for charts over a period and listening time. */

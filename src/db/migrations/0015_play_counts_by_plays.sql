@@ -1,0 +1,1 @@
+CREATE INDEX `play_counts_global_plays` ON `play_counts_global` (`kind`,plays desc,`item_id`);
