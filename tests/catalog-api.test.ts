@@ -1,4 +1,3 @@
-import { Database } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, it, setDefaultTimeout } from 'bun:test'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -100,15 +99,39 @@ describe('browse', () => {
     expect(pages).toEqual([5, 5, 3])
   })
 
-  it('sorts albums by plays from track annotations', async () => {
+  it("sorts albums by the household's plays, counted from the listening log", async () => {
     const ambient = (await items('/api/albums?genre=ambient')).find((a) => a.name === '夜明けの音')
     const track = (await get(`/api/albums/${ambient?.id}`)).body.tracks[1]
-    const db = new Database(join(data, 'tonearm.db'))
-    db.run('PRAGMA busy_timeout = 5000')
-    db.run('INSERT INTO track_annotations (track_id, play_count) VALUES (?, 7)', [track.id])
-    db.close()
-    const played = await items('/api/albums?sort=played')
+    // Seven whole plays, posted as a player posts them.
+    const events = Array.from({ length: 7 }, (_, i) => {
+      const common = {
+        deviceId: 'catalog-test',
+        trackId: String(track.id),
+        clientTime: Date.now() - 1000 * (7 - i),
+      }
+      return [
+        { type: 'play_started', eventId: `catalog-play-${i}-s`, ...common },
+        {
+          type: 'play_ended',
+          eventId: `catalog-play-${i}-e`,
+          heardMs: Math.round(track.duration * 1000),
+          ...common,
+        },
+      ]
+    }).flat()
+    const posted = await server.api('/api/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'api', events }),
+    })
+    expect(posted.status).toBeLessThan(300)
+    let played: Json[] = []
+    for (let i = 0; i < 100 && played[0]?.playCount !== 7; i++) {
+      await Bun.sleep(100)
+      played = await items('/api/albums?sort=played')
+    }
     expect(played[0]).toMatchObject({ name: '夜明けの音', playCount: 7 })
+    expect(played.slice(1).every((a) => a.playCount === 0)).toBe(true)
     expect((await get(`/api/tracks/${track.id}`)).body.playCount).toBe(7)
   })
 

@@ -80,9 +80,11 @@ interface Row {
   mb_release_group_id: string | null
 }
 
-// Plays summed over every listener until accounts exist to split them.
-const PLAYS = sql`coalesce((SELECT sum(an.play_count) FROM track_annotations an JOIN tracks pt ON pt.id = an.track_id
-  WHERE pt.album_id = a.id), 0)`
+// The household's plays of the album, as the listening log's `plays` consumer counts them (the
+// same counts as charts, search ranking and recommendations). This read track_annotations'
+// play_count, which nothing has written since plays became events: "most played" sorted by name.
+const PLAYS = sql`coalesce((SELECT pg.plays FROM play_counts_global pg
+  WHERE pg.kind = 'album' AND pg.item_id = CAST(a.id AS TEXT)), 0)`
 
 const byName: SortKey<Row>[] = [
   { expr: sql`sort_key`, of: (r) => r.sort_key },

@@ -223,7 +223,7 @@ export function getTrack(
       .map((l) => ({ ...l, synced: l.synced === 1 })),
     playCount:
       db.all<{ n: number }>(
-        sql`SELECT coalesce(sum(play_count), 0) AS n FROM track_annotations WHERE track_id = ${id}`,
+        sql`SELECT plays AS n FROM play_counts_global WHERE kind = 'track' AND item_id = ${String(id)}`,
       )[0]?.n ?? 0,
   }
 }

@@ -6,7 +6,7 @@ import { catalogFor } from '../../../tests/helpers/catalog.ts'
 import { demoLibraryCopy } from '../../../tests/helpers/library.ts'
 import { removeDir } from '../../../tests/helpers/server.ts'
 import { retagFlac } from '../../../tests/helpers/tags.ts'
-import { trackAnnotations } from '../../db/schema/index.ts'
+import { playCountsGlobal, trackAnnotations } from '../../db/schema/index.ts'
 
 const JAZZ = 'Café Aurora/2019 - Lumière du Soir'
 const AMBIENT = 'Yūki Hoshino/2021 - 夜明けの音'
@@ -83,11 +83,17 @@ describe('moves and renames', () => {
       sun: idOf('Midnight Sun'),
     }
     const now = Date.now()
-    for (const [i, trackId] of Object.values(ids).entries())
+    for (const [i, trackId] of Object.values(ids).entries()) {
       cat.sqlite.db
         .insert(trackAnnotations)
         .values({ trackId, starredAt: now, rating: 4, playCount: 10 + i })
         .run()
+      // Play counts as the listening log's plays consumer keeps them: by track id.
+      cat.sqlite.db
+        .insert(playCountsGlobal)
+        .values({ kind: 'track', itemId: String(trackId), plays: 10 + i, heardMs: 60_000 * (10 + i) })
+        .run()
+    }
 
     // Rename inside the album, move to another folder with a new name, move a whole album folder,
     // and a move combined with retagging (as taggers that rename by tags do).
