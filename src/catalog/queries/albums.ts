@@ -100,8 +100,12 @@ const SORTS: Record<AlbumSort, SortKey<Row>[]> = {
   played: [{ expr: sql`plays`, of: (r) => r.plays, desc: true }, ...byName],
 }
 
+// Without a folder filter the count of present tracks the scan keeps says what the EXISTS would,
+// without a lookup per album (20–40 ms over 8,000 albums).
 const visible = (folderIds: readonly number[] | undefined) =>
-  sql`a.track_count > 0 AND EXISTS (SELECT 1 FROM tracks vt WHERE vt.album_id = a.id AND vt.missing_at IS NULL
+  folderIds === undefined
+    ? sql`a.track_count > 0`
+    : sql`a.track_count > 0 AND EXISTS (SELECT 1 FROM tracks vt WHERE vt.album_id = a.id AND vt.missing_at IS NULL
     AND ${inFolders(sql`vt.folder_id`, folderIds)})`
 
 function genresOf(db: Db, ids: number[]): Map<number, string[]> {
