@@ -20,7 +20,7 @@ import { generateDemoLibrary } from '../demo/index.ts'
 import { createDevices, createHub, type LiveTopics } from '../devices/index.ts'
 import { createEvents } from '../events/index.ts'
 import { DomainError } from '../lib/errors.ts'
-import { createLogger, type Logger } from '../lib/logger.ts'
+import { createLogger, flushed, type Logger } from '../lib/logger.ts'
 import { createStatusBoard, type StatusBoard } from '../lib/status.ts'
 import { serveHttp } from '../platform/serve.ts'
 import { createPlaylistSearch, createSearch } from '../search/index.ts'
@@ -196,7 +196,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish within 10 s; closing anyway')
-      process.exit(1)
+      void flushed(logger).then(() => process.exit(1))
     }, 10_000)
     // Consumers finish their current step (each is one transaction) and live event streams end,
     // so the open streams do not hold up the server's stop.
@@ -220,7 +220,7 @@ export async function serve(loaded: ReturnType<typeof loadConfig>): Promise<void
     lock.release()
     clearTimeout(force)
     logger.info('stopped cleanly')
-    logger.flush()
+    await flushed(logger)
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
