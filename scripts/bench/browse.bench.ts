@@ -169,15 +169,21 @@ async function timed(path: string): Promise<number> {
 
 const results: Result[] = []
 for (const [name, path] of CALLS) {
-  await timed(path)
+  // The first call pays for what the server then keeps (the genres' counts until the next scan).
+  const first = await timed(path)
   const samples: number[] = []
   const health: number[] = []
   for (let i = 0; i < RUNS; i++) {
     samples.push(await timed(path))
     health.push(await timed('/api/health'))
   }
-  log(`${name}: ${median(samples).toFixed(1)} ms (health ${median(health).toFixed(2)} ms)`)
-  results.push(against(result(`${name}, 100k tracks`, 'ms', samples), result('/api/health', 'ms', health)))
+  log(
+    `${name}: ${median(samples).toFixed(1)} ms, first ${first.toFixed(1)} ms (health ${median(health).toFixed(2)} ms)`,
+  )
+  const note = `first call ${first.toFixed(1)} ms`
+  results.push(
+    against(result(`${name}, 100k tracks`, 'ms', samples, { note }), result('/api/health', 'ms', health)),
+  )
 }
 await server.stop()
 removeDir(dir)
