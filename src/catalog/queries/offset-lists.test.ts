@@ -94,6 +94,18 @@ describe('songs and albums by offset', () => {
     expect(songs[0]?.size).toBeGreaterThan(1000)
   })
 
+  it('draws random songs from those the filters allow, each once', () => {
+    const jazz = cat.catalog.listSongs({ genre: 'jazz', order: 'name' }).map((s) => s.id)
+    expect(jazz.length).toBeGreaterThan(2)
+    const all = cat.catalog.listSongs({ genre: 'jazz', order: 'random' }).map((s) => s.id)
+    expect([...all].sort((a, b) => a - b)).toEqual([...jazz].sort((a, b) => a - b))
+    const some = cat.catalog.listSongs({ genre: 'jazz', order: 'random', limit: 2 }).map((s) => s.id)
+    expect(some).toHaveLength(2)
+    expect(new Set(some).size).toBe(2)
+    expect(some.every((id) => jazz.includes(id))).toBe(true)
+    expect(cat.catalog.listSongs({ genre: 'jazz', order: 'random', folderIds: [] })).toEqual([])
+  })
+
   it('answers ids in the order asked, and pages by offset', () => {
     const all = cat.catalog.listSongs({ order: 'name' })
     const picked = [all[3]?.id, all[0]?.id, all[2]?.id] as number[]
