@@ -241,17 +241,32 @@ export function listAlbumsAt(db: Db, q: AlbumOffsetQuery = {}): AlbumSummary[] {
       WHERE g.norm_name = ${fold(q.genre)})`)
   if (q.yearFrom !== undefined) filters.push(sql`a.year >= ${q.yearFrom}`)
   if (q.yearTo !== undefined) filters.push(sql`a.year <= ${q.yearTo}`)
-  const rows =
-    db.all<Row>(sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE ${sql.join(filters, sql` AND `)}
-    ORDER BY ${OFFSET_ORDERS[q.order ?? 'name']} ${q.ids ? sql`` : sql`LIMIT ${limit} OFFSET ${offset}`}`)
+  const where = sql.join(filters, sql` AND `)
+  if (q.ids) {
+    // Given ids (a user's 5,000 most played): which may be seen first, then whole rows for the
+    // page only, in the order given (25 ms → a few for the first page at 5,000 ids).
+    const seen = new Set(
+      db.all<{ id: number }>(sql`SELECT a.id FROM albums a WHERE ${where}`).map((r) => r.id),
+    )
+    const page = q.ids.filter((id) => seen.has(id)).slice(offset, offset + limit)
+    if (page.length === 0) return []
+    const byId = new Map(summaries(db, sql`a.id IN ${idSet(page)}`).map((a) => [a.id, a]))
+    return page.flatMap((id) => byId.get(id) ?? [])
+  }
+  return summaries(
+    db,
+    where,
+    sql`ORDER BY ${OFFSET_ORDERS[q.order ?? 'name']} LIMIT ${limit} OFFSET ${offset}`,
+  )
+}
+
+function summaries(db: Db, where: SQL, tail: SQL = sql``): AlbumSummary[] {
+  const rows = db.all<Row>(sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE ${where} ${tail}`)
   const genres = genresOf(
     db,
     rows.map((r) => r.id),
   )
-  const albums = rows.map((r) => summary(r, genres))
-  if (!q.ids) return albums
-  const byId = new Map(albums.map((a) => [a.id, a]))
-  return q.ids.flatMap((id) => byId.get(id) ?? []).slice(offset, offset + limit)
+  return rows.map((r) => summary(r, genres))
 }
 
 const DEFAULT_OFFSET_LIMIT = 10
@@ -265,13 +280,6 @@ export function albumSummariesByIds(
 ): Map<number, AlbumSummary> {
   const out = new Map<number, AlbumSummary>()
   if (ids.length === 0) return out
-  const rows = db.all<Row>(
-    sql`SELECT a.*, ${PLAYS} AS plays FROM albums a WHERE a.id IN ${idSet(ids)} AND ${visible(folderIds)}`,
-  )
-  const genres = genresOf(
-    db,
-    rows.map((r) => r.id),
-  )
-  for (const r of rows) out.set(r.id, summary(r, genres))
+  for (const a of summaries(db, sql`a.id IN ${idSet(ids)} AND ${visible(folderIds)}`)) out.set(a.id, a)
   return out
 }

@@ -129,5 +129,10 @@ describe('songs and albums by offset', () => {
       .map((a) => a.id)
       .reverse()
     expect(cat.catalog.listAlbumsAt({ ids, offset: 1, limit: 2 }).map((a) => a.id)).toEqual(ids.slice(1, 3))
+    // Pages count only what the caller may see: an unknown id and hidden albums take no place.
+    expect(
+      cat.catalog.listAlbumsAt({ ids: [999_999, ...ids], offset: 1, limit: 2 }).map((a) => a.id),
+    ).toEqual(ids.slice(1, 3))
+    expect(cat.catalog.listAlbumsAt({ ids, folderIds: [] })).toEqual([])
   })
 })
