@@ -157,8 +157,8 @@ export function createCatalog(deps: CatalogDeps) {
     /** Tracks with everything a song entry shows, by offset, in bulk. */
     listSongs: (q?: SongQuery) => listSongs(db, scoped(q)),
     /** The subdirectories of a directory of a music folder, as the files lie on disk. */
-    getDirectory: (folderId: number, dir: string, folderIds?: readonly number[]) =>
-      getDirectory(db, folderId, dir, folderIds),
+    getDirectory: (folderId: number, dir: string, folderIds?: readonly number[], covers = true) =>
+      getDirectory(db, folderId, dir, folderIds, covers),
     /** Lyrics of the first visible track with this title (and artist, when given). */
     findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
     /** Summaries of the visible ones among many ids, in one query (playlists, stars, shares). */

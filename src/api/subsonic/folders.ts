@@ -28,7 +28,8 @@ export function indexesOf(call: Call): Node {
   for (const folderId of folderIds) {
     let root: Directory
     try {
-      root = deps.catalog.getDirectory(folderId, '', folderIds)
+      // The index shows names only: no covers to look up.
+      root = deps.catalog.getDirectory(folderId, '', folderIds, false)
     } catch {
       continue // a folder with no music yet
     }

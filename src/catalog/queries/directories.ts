@@ -38,6 +38,8 @@ export function getDirectory(
   folderId: number,
   dir: string,
   folderIds?: readonly number[],
+  /** False when the caller shows no covers (an index of names): they are half of the work. */
+  covers = true,
 ): Directory {
   const rows = db.all<{ dir: string }>(sql`SELECT DISTINCT t.dir FROM tracks t
     WHERE t.folder_id = ${folderId} AND t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, folderIds)}
@@ -51,14 +53,14 @@ export function getDirectory(
     children.add(rest.split('/', 1)[0] as string)
   }
   const keys = new Map([...children].map((name) => [name, sortKeyOf(name)]))
-  const covers = subdirectoryCovers(db, folderId, dir)
+  const found = covers ? subdirectoryCovers(db, folderId, dir) : new Map<string, string>()
   const subdirectories = [...children]
     .sort((a, b) => {
       const ka = keys.get(a) as string
       const kb = keys.get(b) as string
       return ka < kb ? -1 : ka > kb ? 1 : 0
     })
-    .map((name) => ({ dir: dir === '' ? name : `${dir}/${name}`, name, coverId: covers.get(name) ?? null }))
+    .map((name) => ({ dir: dir === '' ? name : `${dir}/${name}`, name, coverId: found.get(name) ?? null }))
   const cut = dir.lastIndexOf('/')
   return {
     folderId,

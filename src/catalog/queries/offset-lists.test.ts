@@ -67,6 +67,12 @@ describe('directories', () => {
       const parent = cat.catalog.getDirectory(folder, cut < 0 ? '' : image.dir.slice(0, cut))
       expect(parent.subdirectories.find((d) => d.dir === image.dir)?.coverId).toBe(image.cover_id)
     }
+    // An index of names (Subsonic's getIndexes) asks for none, and gets the same directories.
+    const names = cat.catalog.getDirectory(folder, '', undefined, false).subdirectories
+    expect(names.map((d) => d.dir)).toEqual(
+      cat.catalog.getDirectory(folder, '').subdirectories.map((d) => d.dir),
+    )
+    expect(names.every((d) => d.coverId === null)).toBe(true)
     // Artist directories hold no image of their own: their albums' covers stand for them.
     const root = cat.catalog.getDirectory(folder, '')
     for (const d of root.subdirectories) {
