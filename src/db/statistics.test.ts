@@ -2,27 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { catalogFor } from '../../tests/helpers/catalog.ts'
-import { demoLibraryCopy } from '../../tests/helpers/library.ts'
-import { removeDir } from '../../tests/helpers/server.ts'
+import { type DemoCatalog, demoCatalog } from '../../tests/helpers/catalog.ts'
 import { analysedTracks, refreshStatistics } from './statistics.ts'
 
-// The planner's statistics, and the catalog's cached counts, follow the library: taken after the first scan, again when a scan
-// changes the library by a tenth, not after every small change.
+// The planner's statistics, and the catalog's cached counts, follow the library: taken after the
+// first scan, again when a scan changes the library by a tenth, not after every small change.
 
 let music: string
-let cat: Awaited<ReturnType<typeof catalogFor>>
+let cat: DemoCatalog
 const analysedRows = () => analysedTracks(cat.sqlite.db)
 const trackCount = () => cat.sqlite.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM tracks`)[0]?.n ?? 0
 
 beforeAll(async () => {
-  music = await demoLibraryCopy()
-  cat = await catalogFor([music])
+  cat = await demoCatalog()
+  music = cat.music
 }, 120_000)
-afterAll(async () => {
-  await cat.close()
-  removeDir(join(music, '..'))
-})
+afterAll(() => cat.close())
 
 describe('planner statistics', () => {
   it('are taken by the scan that fills an empty library, and not again when nothing changed', async () => {

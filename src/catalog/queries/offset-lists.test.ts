@@ -1,28 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { catalogFor } from '../../../tests/helpers/catalog.ts'
-import { demoLibraryCopy } from '../../../tests/helpers/library.ts'
-import { removeDir } from '../../../tests/helpers/server.ts'
+import { type DemoCatalog, demoCatalog } from '../../../tests/helpers/catalog.ts'
 import { DomainError } from '../../lib/errors.ts'
 import { listMusicFolders } from '../folders.ts'
 
 // The offset lists, bulk songs and on-disk directories that player APIs (Subsonic) browse with.
 
-let music: string
-let cat: Awaited<ReturnType<typeof catalogFor>>
+let _music: string
+let cat: DemoCatalog
 let folder: number
 
 beforeAll(async () => {
-  music = await demoLibraryCopy()
-  cat = await catalogFor([music])
+  cat = await demoCatalog()
+  _music = cat.music
   await cat.rescan()
   folder = listMusicFolders(cat.sqlite.db)[0]?.id ?? 0
 }, 120_000)
-afterAll(async () => {
-  await cat.close()
-  removeDir(join(music, '..'))
-})
+afterAll(() => cat.close())
 
 const kindOf = (fn: () => unknown) => {
   try {

@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { catalogFor } from '../../../tests/helpers/catalog.ts'
-import { demoLibraryCopy } from '../../../tests/helpers/library.ts'
-import { removeDir } from '../../../tests/helpers/server.ts'
+import { catalogFor, type DemoCatalog, demoCatalog } from '../../../tests/helpers/catalog.ts'
 import { retagFlac } from '../../../tests/helpers/tags.ts'
 import { playCountsGlobal, trackAnnotations } from '../../db/schema/index.ts'
 
@@ -12,7 +10,7 @@ const JAZZ = 'Café Aurora/2019 - Lumière du Soir'
 const AMBIENT = 'Yūki Hoshino/2021 - 夜明けの音'
 const ELECTRONIC = 'Ångström Collective/2023 - Polar Drift'
 let music: string
-let cat: Awaited<ReturnType<typeof catalogFor>>
+let cat: DemoCatalog
 
 const idOf = (title: string) => {
   const t = cat.catalog.listTracks({ limit: 500 }).items.find((x) => x.title === title)
@@ -26,14 +24,11 @@ const annotation = (trackId: number) =>
   )[0]
 
 beforeAll(async () => {
-  music = await demoLibraryCopy()
-  cat = await catalogFor([music])
+  cat = await demoCatalog()
+  music = cat.music
   await cat.rescan()
 }, 120_000)
-afterAll(async () => {
-  await cat.close()
-  removeDir(join(music, '..'))
-})
+afterAll(() => cat.close())
 
 describe('rescans', () => {
   it('detect added, changed and removed files', async () => {

@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { catalogFor } from '../../../tests/helpers/catalog.ts'
-import { demoLibraryCopy } from '../../../tests/helpers/library.ts'
+import { type DemoCatalog, demoCatalog } from '../../../tests/helpers/catalog.ts'
 import { removeDir, tempDir } from '../../../tests/helpers/server.ts'
 import { retagFlac } from '../../../tests/helpers/tags.ts'
 
 const FLAC = 'Café Aurora/2019 - Lumière du Soir/01 - Rue des Étoiles.flac'
 let music: string
-let cat: Awaited<ReturnType<typeof catalogFor>>
+let cat: DemoCatalog
 
 beforeAll(async () => {
-  music = await demoLibraryCopy()
-  cat = await catalogFor([music])
+  cat = await demoCatalog()
+  music = cat.music
 }, 120_000)
-afterAll(async () => {
-  await cat.close()
-  removeDir(join(music, '..'))
-})
+afterAll(() => cat.close())
 
 describe('a first scan of the demo library', () => {
   it('catalogs every track into its albums, artists and genres', async () => {
