@@ -21,7 +21,7 @@ import {
   getArtist,
   listArtists,
 } from './queries/artists.ts'
-import { getDirectory } from './queries/directories.ts'
+import { type DirectoryOptions, getDirectory } from './queries/directories.ts'
 import { listGenres } from './queries/genres.ts'
 import { type LibrarySelection, libraryCounts, selectLibrary } from './queries/library.ts'
 import { lookupListeningTrack } from './queries/listening.ts'
@@ -157,8 +157,8 @@ export function createCatalog(deps: CatalogDeps) {
     /** Tracks with everything a song entry shows, by offset, in bulk. */
     listSongs: (q?: SongQuery) => listSongs(db, scoped(q)),
     /** The subdirectories of a directory of a music folder, as the files lie on disk. */
-    getDirectory: (folderId: number, dir: string, folderIds?: readonly number[], covers = true) =>
-      getDirectory(db, folderId, dir, folderIds, covers),
+    getDirectory: (folderId: number, dir: string, opts?: DirectoryOptions) =>
+      getDirectory(db, folderId, dir, opts),
     /** Lyrics of the first visible track with this title (and artist, when given). */
     findLyrics: (q: { artist?: string; title: string; folderIds?: readonly number[] }) => findLyrics(db, q),
     /** Summaries of the visible ones among many ids, in one query (playlists, stars, shares). */

@@ -29,7 +29,7 @@ export function indexesOf(call: Call): Node {
     let root: Directory
     try {
       // The index shows names only: no covers to look up.
-      root = deps.catalog.getDirectory(folderId, '', folderIds, false)
+      root = deps.catalog.getDirectory(folderId, '', { folderIds, covers: false })
     } catch {
       continue // a folder with no music yet
     }
@@ -61,7 +61,7 @@ export function musicDirectory(call: Call): Node {
   if (id.kind === 'directory') {
     if (!folderIds.includes(id.folderId)) throw notFound(`directory ${raw}`)
     const dir = orNotFound(`directory ${raw}`, () =>
-      deps.catalog.getDirectory(id.folderId, id.dir, folderIds),
+      deps.catalog.getDirectory(id.folderId, id.dir, { folderIds }),
     )
     const here = directoryId(id.folderId, id.dir)
     const songs = deps.catalog.listSongs({

@@ -124,7 +124,7 @@ function coverIdOf({ params, principal, deps }: Call): string {
     if (!cover) {
       try {
         cover = deps.catalog
-          .getDirectory(id.folderId, id.dir, folderIds)
+          .getDirectory(id.folderId, id.dir, { folderIds })
           .subdirectories.find((d) => d.coverId)?.coverId
       } catch {
         cover = undefined

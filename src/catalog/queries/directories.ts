@@ -32,15 +32,16 @@ function under(prefix: string) {
   return prefix === '' ? sql`1` : sql`t.dir >= ${`${prefix}/`} AND t.dir < ${`${prefix}${AFTER_SLASH}`}`
 }
 
-/** The directories inside `dir` of a folder the caller may see, sorted by name; not found when none. */
-export function getDirectory(
-  db: Db,
-  folderId: number,
-  dir: string,
-  folderIds?: readonly number[],
+export interface DirectoryOptions {
+  /** The folders the caller may see; all when absent. */
+  folderIds?: readonly number[]
   /** False when the caller shows no covers (an index of names): they are half of the work. */
-  covers = true,
-): Directory {
+  covers?: boolean
+}
+
+/** The directories inside `dir` of a folder the caller may see, sorted by name; not found when none. */
+export function getDirectory(db: Db, folderId: number, dir: string, opts: DirectoryOptions = {}): Directory {
+  const { folderIds, covers = true } = opts
   const rows = db.all<{ dir: string }>(sql`SELECT DISTINCT t.dir FROM tracks t
     WHERE t.folder_id = ${folderId} AND t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, folderIds)}
       AND (t.dir = ${dir} OR (${under(dir)}))`)

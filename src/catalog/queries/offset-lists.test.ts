@@ -62,7 +62,7 @@ describe('directories', () => {
       expect(parent.subdirectories.find((d) => d.dir === image.dir)?.coverId).toBe(image.cover_id)
     }
     // An index of names (Subsonic's getIndexes) asks for none, and gets the same directories.
-    const names = cat.catalog.getDirectory(folder, '', undefined, false).subdirectories
+    const names = cat.catalog.getDirectory(folder, '', { covers: false }).subdirectories
     expect(names.map((d) => d.dir)).toEqual(
       cat.catalog.getDirectory(folder, '').subdirectories.map((d) => d.dir),
     )
@@ -77,7 +77,7 @@ describe('directories', () => {
 
   it('does not mistake a sibling that shares a prefix for a subdirectory, and hides what is not granted', () => {
     expect(kindOf(() => cat.catalog.getDirectory(folder, 'Café'))).toBe('not_found')
-    expect(kindOf(() => cat.catalog.getDirectory(folder, 'Café Aurora', []))).toBe('not_found')
+    expect(kindOf(() => cat.catalog.getDirectory(folder, 'Café Aurora', { folderIds: [] }))).toBe('not_found')
     expect(kindOf(() => cat.catalog.getDirectory(folder, 'nowhere'))).toBe('not_found')
   })
 })
