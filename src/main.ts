@@ -1,9 +1,10 @@
 #!/usr/bin/env bun
+import { choosesWasm } from './audio/engine/locate.ts'
 // Composition root: turns the command line into configuration and hands it to the command.
 // src/compose/ wires the parts; it and this file are the only modules that import every domain.
 import { parseCommandLine } from './cli/args.ts'
 import { helpText } from './cli/help.ts'
-import { relaunchScanWithoutFtl } from './compose/scan-launch.ts'
+import { relaunchForCommand } from './compose/jsc-launch.ts'
 import { loadConfig } from './config/index.ts'
 import { DomainError } from './lib/errors.ts'
 import { VERSION } from './version.ts'
@@ -12,10 +13,10 @@ async function main(argv: string[]): Promise<void> {
   const args = parseCommandLine(argv)
   if (args.command === 'version') return void console.log(VERSION)
   if (args.command === 'help') return void process.stdout.write(helpText())
-  // Before anything else is loaded, so the copy it may become does not load it twice.
-  if (args.command === 'scan') relaunchScanWithoutFtl()
   const loaded = loadConfig({ flags: args.flags, env: process.env })
-  // Loaded only now, so a scan that relaunches itself has not loaded them for nothing.
+  // Before anything else is loaded, so the copy it may become does not load it twice.
+  relaunchForCommand(args.command, choosesWasm(loaded.config.engine, loaded.config.ffmpegPath))
+  // Loaded only now, so a command that relaunches itself has not loaded them for nothing.
   const commands = () => import('./compose/commands.ts')
   if (args.command === 'backup') return (await commands()).runBackup(loaded.config, args.positionals[0])
   if (args.command === 'user') return (await commands()).runUser(loaded.config, args)

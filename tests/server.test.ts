@@ -1,7 +1,8 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, it, setDefaultTimeout } from 'bun:test'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ENGINE_OPTIONS } from '../src/compose/jsc-launch.ts'
 import { freshDirs } from './helpers/dirs.ts'
 import { fromSource, libraryReady, run, start, waitForHealth } from './helpers/server.ts'
 import { smokeSuite } from './helpers/smoke.ts'
@@ -115,6 +116,16 @@ describe('data directory', () => {
     const statuses = await Promise.allSettled(inflight)
     for (const s of statuses) if (s.status === 'fulfilled') expect(s.value).toBe(200)
     expect(await server.exited).toBe(0)
+  })
+})
+
+describe('start', () => {
+  it('with the WASM engine, replaces itself with a copy started with its JavaScriptCore options, same pid', async () => {
+    const server = await start(fromSource, ['--data', fresh(), '--engine', 'wasm'])
+    await waitForHealth(server.url)
+    const environ = readFileSync(`/proc/${server.proc.pid}/environ`, 'utf8').split('\0')
+    for (const [k, v] of Object.entries(ENGINE_OPTIONS)) expect(environ).toContain(`${k}=${v}`)
+    expect(await server.stop()).toBe(0)
   })
 })
 

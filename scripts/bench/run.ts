@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { ENGINE_OPTIONS } from '../../src/compose/jsc-launch.ts'
 import type { Result } from './lib.ts'
 
 const args = process.argv.slice(2)
@@ -21,6 +22,9 @@ const report: { file: string; results: Result[]; error?: string }[] = []
 for (const file of files) {
   process.stderr.write(`bench: ${file}\n`)
   const r = spawnSync(process.execPath, [join(import.meta.dir, file)], {
+    // The benchmarks run the server's code in their own process, so they start with the
+    // JavaScriptCore options the server starts with (a value set by hand wins).
+    env: { ...ENGINE_OPTIONS, ...process.env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,

@@ -7,9 +7,14 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
+import { ENGINE_OPTIONS } from '../../src/compose/jsc-launch.ts'
 import { BUN, ROOT, removeDir, tempDir } from '../../tests/helpers/server.ts'
 import { against, emit, repeat, result } from './lib.ts'
 import { benchLibrary } from './scan-library.ts'
+
+// run.ts starts benchmarks with the server's JavaScriptCore options; `tonearm scan` starts with
+// its own, and that is what is measured.
+for (const k of Object.keys(ENGINE_OPTIONS)) delete process.env[k]
 
 const FILES = 5040
 const RUNS = 3

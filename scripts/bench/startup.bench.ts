@@ -2,6 +2,7 @@
 // compiled binary and the Node bundle, with running from source as the in-run reference.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { ENGINE_OPTIONS } from '../../src/compose/jsc-launch.ts'
 import {
   ARM64_BINARY,
   BINARY,
@@ -19,6 +20,10 @@ import {
   waitForHealth,
 } from '../../tests/helpers/server.ts'
 import { against, emit, repeat, result } from './lib.ts'
+
+// run.ts starts benchmarks with the server's JavaScriptCore options. Without them here the
+// servers this starts relaunch themselves with them, as a user's does, and that is start-up time.
+for (const k of Object.keys(ENGINE_OPTIONS)) delete process.env[k]
 
 if (!existsSync(BINARY) || !existsSync(NODE_BUNDLE)) {
   process.stderr.write('startup bench: building first (npm run build)\n')

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process'
-import { constants } from 'node:fs'
-import { access, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { delimiter, join, resolve } from 'node:path'
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { AudioEngineError, abortReason, FfmpegError } from './errors.ts'
 import { createLogCollector, invalidJobFileName } from './job.ts'
 import { createLimiter } from './limiter.ts'
+import { locateExecutable } from './locate.ts'
 import { createScratchDir, removeOrphanedScratchDirs } from './scratch-dir.ts'
 import type { AudioEngine, RunJob, RunResult } from './types.ts'
 
@@ -13,28 +13,11 @@ const VERSION_TIMEOUT_MS = 10_000
 /** As in the WASM engine: one crash may be bad luck, two is the input. */
 const MAX_ATTEMPTS = 2
 
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-async function locate(ffmpegPath: string): Promise<string | null> {
-  if (ffmpegPath.includes('/')) return (await isExecutable(ffmpegPath)) ? resolve(ffmpegPath) : null
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && (await isExecutable(join(dir, ffmpegPath)))) return join(dir, ffmpegPath)
-  }
-  return null
-}
-
 /** Finds a working ffmpeg (`ffmpeg -version` succeeds); null when there is none. */
 export async function detectNativeFfmpeg(
   ffmpegPath = 'ffmpeg',
 ): Promise<{ path: string; version: string } | null> {
-  const path = await locate(ffmpegPath)
+  const path = locateExecutable(ffmpegPath)
   if (!path) return null
   const firstLine = await new Promise<string | null>((done) => {
     const child = spawn(path, ['-version'], {
