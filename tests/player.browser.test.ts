@@ -54,6 +54,19 @@ async function loggedEvents(): Promise<Json[]> {
     .map((l) => JSON.parse(l) as Json)
 }
 
+/** This browser's state in GET /api/stats/now-playing once it is `want`, or the last seen after 5 s. */
+async function nowPlayingState(want: string): Promise<string | undefined> {
+  let state: string | undefined
+  for (let i = 0; i < 50 && state !== want; i++) {
+    if (i > 0) await Bun.sleep(100)
+    const { items } = (await (await server.api('/api/stats/now-playing')).json()) as {
+      items: { deviceId: string; state: string }[]
+    }
+    state = items.find((x) => x.deviceId.startsWith('web-'))?.state
+  }
+  return state
+}
+
 async function trackId(title: string): Promise<string> {
   const { items } = (await (await server.api('/api/tracks?limit=100')).json()) as {
     items: { id: number; title: string }[]
@@ -243,12 +256,15 @@ describe('the web player in a browser', () => {
     const before = await activeAudio(page)
     const track = await title()
     expect(before?.paused).toBe(true)
+    // The household's "now playing" shows this browser paused (its reporter sends within 2 s).
+    expect(await nowPlayingState('paused')).toBe('paused')
     await page.reload()
     await page.getByTestId('now-title').waitFor()
     expect(await title()).toBe(track)
     await page.getByRole('button', { name: 'Play', exact: true }).click()
     const after = await waitForTime(page, 0)
     expect(Math.abs(after - (before?.time ?? 0))).toBeLessThan(1.5)
+    expect(await nowPlayingState('playing')).toBe('playing')
   })
 
   it('shows statistics and the admin page', async () => {

@@ -55,3 +55,43 @@ it('a star and a rating from a Subsonic app land in the listening log as like an
     { type: 'unlike', source: 'api' },
   ])
 })
+
+it('reportPlayback: now playing shows a paused app as paused, and heartbeats log nothing new', async () => {
+  const report = (state: string, positionMs: number) =>
+    call('reportPlayback', {
+      mediaId: `tr-${song}`,
+      mediaType: 'song',
+      state,
+      positionMs: String(positionMs),
+    })
+  const nowPlaying = async () => {
+    const res = await f.get('getNowPlaying', {
+      u: 'anna',
+      p: anna.password,
+      v: '1.16.1',
+      c: 'feedback',
+      f: 'json',
+    })
+    const body = (await res.json()) as {
+      'subsonic-response': { nowPlaying: { entry?: { id: string; state: string; positionMs: number }[] } }
+    }
+    return (body['subsonic-response'].nowPlaying.entry ?? []).map((e) => [e.id, e.state, e.positionMs])
+  }
+  const logged = () =>
+    f.sqlite.all<{ type: string }>(
+      `SELECT type FROM events WHERE user_id = ? AND type IN ('play_started', 'pause', 'resume', 'play_ended') ORDER BY "offset"`,
+      anna.id,
+    )
+  await report('starting', 0)
+  await report('playing', 0) // the heartbeat right after the start
+  expect((await nowPlaying()).map(([id, state]) => [id, state])).toEqual([[`tr-${song}`, 'playing']])
+  await report('paused', 3_000) // the demo songs are 6 s long
+  expect(await nowPlaying()).toEqual([[`tr-${song}`, 'paused', 3_000]])
+  await report('playing', 3_000)
+  const [[, state, position]] = (await nowPlaying()) as [[string, string, number]]
+  expect([state, position >= 3_000 && position < 6_000]).toEqual(['playing', true])
+  await report('playing', 3_200) // where it should be: a heartbeat
+  await report('stopped', 3_500)
+  expect(await nowPlaying()).toEqual([])
+  expect(logged().map((e) => e.type)).toEqual(['play_started', 'pause', 'resume', 'play_ended'])
+})

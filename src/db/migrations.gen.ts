@@ -18,4 +18,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0013_missing_tracks_index", when: 1795656449308, breakpoints: true, sql: "DROP INDEX `tracks_missing`;--> statement-breakpoint\nCREATE INDEX `tracks_missing` ON `tracks` (`missing_at`) WHERE missing_at IS NOT NULL;" },
   { tag: "0014_albums_year_desc", when: 1795657350154, breakpoints: true, sql: "-- Written by hand: drizzle-kit split the index expression at its comma (coalesce(`year`,` 0) desc).\nCREATE INDEX `albums_year_desc` ON `albums` (coalesce(`year`, 0) DESC,`sort_key`,`id`);" },
   { tag: "0015_play_counts_by_plays", when: 1795658092912, breakpoints: true, sql: "CREATE INDEX `play_counts_global_plays` ON `play_counts_global` (`kind`,plays desc,`item_id`);" },
+  { tag: "0016_now_playing_paused", when: 1795663576984, breakpoints: true, sql: "ALTER TABLE `now_playing` ADD `paused_at` integer;" },
 ]

@@ -192,4 +192,40 @@ describe('skips, trending, likes and now playing', () => {
     clock += 300_000 // the 5-minute track is over even though no end arrived
     expect(events.stats.nowPlaying()).toEqual([])
   })
+
+  it('follows the playhead through pauses, resumes and seeks, and keeps a paused device for half an hour', async () => {
+    const at = (ms: number) => ({ clientTime: clock + ms, deviceId: 'phone' })
+    const shown = () => events.stats.nowPlaying().map((p) => [p.trackId, p.state, p.positionMs])
+    await send(1, [ev('play_started', { trackId: 'long' }, at(-60_000))])
+    await send(1, [ev('pause', { trackId: 'long', positionMs: 60_000 }, at(0))])
+    clock += 10 * 60_000 // paused for ten minutes: longer than what was left of the track
+    expect(shown()).toEqual([['long', 'paused', 60_000]])
+    await send(1, [ev('resume', { trackId: 'long', positionMs: 60_000 }, at(0))])
+    clock += 5_000
+    expect(shown()).toEqual([['long', 'playing', 65_000]])
+    await send(1, [ev('seek', { trackId: 'long', fromMs: 65_000, toMs: 200_000 }, at(0))])
+    expect(shown()).toEqual([['long', 'playing', 200_000]])
+    // A pause for another track (an old report arriving late) changes nothing.
+    await send(1, [ev('pause', { trackId: 'short', positionMs: 1_000 }, at(0))])
+    await send(1, [ev('pause', { trackId: 'long', positionMs: 200_000 }, at(0))])
+    await send(1, [ev('seek', { trackId: 'long', fromMs: 200_000, toMs: 10_000 }, at(1_000))])
+    clock += 29 * 60_000
+    expect(shown()).toEqual([['long', 'paused', 10_000]])
+    clock += 60_000 // half an hour paused: most likely closed without saying so
+    expect(shown()).toEqual([])
+    await send(1, [ev('resume', { trackId: 'long', positionMs: 10_000 }, at(0))])
+    expect(shown()).toEqual([['long', 'playing', 10_000]])
+  })
+
+  it('takes a resume with no start it knows as the device playing that track there', async () => {
+    await send(1, [
+      ev('resume', { trackId: 'other', positionMs: 90_000 }, { clientTime: clock, deviceId: 'car' }),
+    ])
+    clock += 1_000
+    expect(events.stats.nowPlaying().map((p) => [p.deviceId, p.trackId, p.state, p.positionMs])).toEqual([
+      ['car', 'other', 'playing', 91_000],
+    ])
+    // A start counted nowhere: the resume says where the playhead is, not that a listen began.
+    expect(t.sqlite.all<{ starts: number }>('SELECT starts FROM track_skips')).toEqual([])
+  })
 })

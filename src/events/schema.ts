@@ -50,6 +50,9 @@ export const eventSchemas = [
   event('play_ended', { trackId, heardMs: duration }),
   event('skip', { trackId, positionMs: duration }),
   event('seek', { trackId, fromMs: duration, toMs: duration }),
+  // The playhead stopped or went on at positionMs: "now playing" shows a paused device as paused.
+  event('pause', { trackId, positionMs: duration }),
+  event('resume', { trackId, positionMs: duration }),
   event('like', { trackId }),
   event('unlike', { trackId }),
   event('rate', {

@@ -24,6 +24,8 @@ const PERIOD_DAYS: Record<Exclude<Period, 'all'>, number> = { week: 7, month: 30
 const WINDOW_HOURS: Record<Window, number> = { hour: 1, day: 24, week: 168 }
 /** How long a start with no known track length is assumed to still be playing. */
 const NOW_PLAYING_FALLBACK_MS = 15 * 60_000
+/** A paused player left alone this long has most likely been closed without saying so. */
+const PAUSED_SHOWN_MS = 30 * 60_000
 
 export interface TopItem {
   id: string
@@ -206,7 +208,10 @@ export function createStats(deps: { db: Db; now: () => number }) {
         .map((r) => ({ ...r, skipRate: r.skips / Math.max(r.starts, r.skips) }))
     },
 
-    /** Every user's devices that started a track less than its length ago and have not ended it. */
+    /**
+     * Every user's devices with a track they have not ended: playing with less than its length
+     * played, or paused less than half an hour ago. Newest start first.
+     */
     nowPlaying() {
       const t = now()
       return db
@@ -215,14 +220,19 @@ export function createStats(deps: { db: Db; now: () => number }) {
         .where(lt(nowPlaying.startedAt, t + 1))
         .orderBy(desc(nowPlaying.startedAt))
         .all()
-        .filter((r) => t < r.startedAt + (r.durationMs ?? NOW_PLAYING_FALLBACK_MS))
+        .filter((r) =>
+          r.pausedAt === null
+            ? t < r.startedAt + (r.durationMs ?? NOW_PLAYING_FALLBACK_MS)
+            : t < r.pausedAt + PAUSED_SHOWN_MS,
+        )
         .map((r) => ({
           userId: r.userId,
           deviceId: r.deviceId,
           trackId: r.trackId,
           startedAt: r.startedAt,
           durationMs: r.durationMs,
-          positionMs: t - r.startedAt,
+          state: r.pausedAt === null ? ('playing' as const) : ('paused' as const),
+          positionMs: (r.pausedAt ?? t) - r.startedAt,
         }))
     },
   }

@@ -35,7 +35,7 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
   let active = 0
   const infos = new Map<number, PlayInfo>()
   // The track whose play_started was reported; its play_ended is due when it stops being current.
-  let heard = { trackId: 0, started: false }
+  let heard = { trackId: 0, started: false, paused: false }
   let endedAt: number | null = null
   let preloading: string | null = null
 
@@ -91,7 +91,7 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
     const d = deck()
     if (heard.started && heard.trackId && d)
       reporter.report({ type: 'play_ended', trackId: String(heard.trackId), heardMs: heardMs(d.audio) })
-    heard = { trackId: 0, started: false }
+    heard = { trackId: 0, started: false, paused: false }
   }
 
   function wire(d: Deck): void {
@@ -112,12 +112,21 @@ export function createPlayer({ settings, reporter, offlineInfo }: PlayerDeps) {
       })
       const t = Q.current(queue.value)
       if (t && !heard.started) {
-        heard = { trackId: t.id, started: true }
+        heard = { trackId: t.id, started: true, paused: false }
         reporter.report({ type: 'play_started', trackId: String(t.id) })
+      } else if (heard.started && heard.paused) {
+        // Other devices' "now playing" shows this one paused until it says it goes on.
+        heard.paused = false
+        reporter.report({ type: 'resume', trackId: String(heard.trackId), positionMs: a.currentTime * 1000 })
       }
     })
     a.addEventListener('pause', () => {
-      if (isActive() && !a.ended) playing.value = false
+      if (!isActive() || a.ended) return
+      playing.value = false
+      if (heard.started && !heard.paused) {
+        heard.paused = true
+        reporter.report({ type: 'pause', trackId: String(heard.trackId), positionMs: a.currentTime * 1000 })
+      }
     })
     a.addEventListener('waiting', () => {
       if (isActive()) waiting.value = true

@@ -8,6 +8,7 @@ type Body =
   | { type: 'play_ended'; trackId: string; heardMs: number }
   | { type: 'skip'; trackId: string; positionMs: number }
   | { type: 'seek'; trackId: string; fromMs: number; toMs: number }
+  | { type: 'pause' | 'resume'; trackId: string; positionMs: number }
   | { type: 'search'; query: string; chosen: { type: 'track' | 'album' | 'artist'; id: string } | null }
 
 type Pending = Body & { eventId: string; deviceId: string; clientTime: number }
@@ -73,7 +74,7 @@ export function createReporter(opts: { flushMs?: number } = {}) {
       const whole = (n: number) => Math.max(0, Math.round(n))
       const e = { ...body, eventId: crypto.randomUUID(), deviceId: device, clientTime: Date.now() } as Pending
       if (e.type === 'play_ended') e.heardMs = whole(e.heardMs)
-      if (e.type === 'skip') e.positionMs = whole(e.positionMs)
+      if (e.type === 'skip' || e.type === 'pause' || e.type === 'resume') e.positionMs = whole(e.positionMs)
       if (e.type === 'seek') {
         e.fromMs = whole(e.fromMs)
         e.toMs = whole(e.toMs)

@@ -148,11 +148,12 @@ const nowPlayingRoute = createRoute({
           trackId: z.string(),
           startedAt: z.number().int(),
           durationMs: z.number().int().nullable(),
+          state: z.enum(['playing', 'paused']),
           positionMs: z.number().int(),
         }),
       ),
     }),
-    'Devices that started a track less than its length ago and have not ended it',
+    'Devices playing a track with less than its length played, or paused on one within the last 30 minutes, that have not ended it',
   ),
 })
 

@@ -52,11 +52,25 @@ function scrobble(call: Call) {
 }
 
 const STATES = ['starting', 'playing', 'paused', 'stopped'] as const
+/** A "playing" report this close to where the playhead should be is a heartbeat, not news. */
+const DRIFT_MS = 3000
+
+/**
+ * Apps send "playing" every few seconds while they play. Logged each time, an hour of listening
+ * would be hundreds of events that say nothing; only a resume, another track or a position that
+ * moved (a seek the app did not report) is written.
+ */
+function alreadyThere(events: Events, userId: number, deviceId: string, trackId: string, positionMs: number) {
+  const p = events.stats.nowPlaying().find((x) => x.userId === userId && x.deviceId === deviceId)
+  return p?.trackId === trackId && p.state === 'playing' && Math.abs(p.positionMs - positionMs) < DRIFT_MS
+}
 
 /**
  * OpenSubsonic's playback report: `starting` begins a listen (now playing), `stopped` ends it with
- * the position reached as the time heard; `playing` and `paused` change nothing the log records.
- * With ignoreScrobble, a stop records no time heard, so no play is counted.
+ * the position reached as the time heard; `paused` and `playing` (sent on resuming and every few
+ * seconds while playing) put the playhead where the app says, so now playing shows a paused app
+ * as paused and follows its position. With ignoreScrobble, a stop records no time heard, so no
+ * play is counted.
  */
 function reportPlayback(call: Call) {
   const { params, principal } = call
@@ -76,6 +90,12 @@ function reportPlayback(call: Call) {
     trackId: String(trackId),
   }
   if (state === 'starting') ingest(events, principal.userId, [{ ...common, type: 'play_started' }])
+  if (state === 'paused') ingest(events, principal.userId, [{ ...common, type: 'pause', positionMs }])
+  if (
+    state === 'playing' &&
+    !alreadyThere(events, principal.userId, common.deviceId, common.trackId, positionMs)
+  )
+    ingest(events, principal.userId, [{ ...common, type: 'resume', positionMs }])
   if (state === 'stopped')
     ingest(events, principal.userId, [{ ...common, type: 'play_ended', heardMs: ignore ? 0 : positionMs }])
   return {}

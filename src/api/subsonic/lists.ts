@@ -121,7 +121,7 @@ function getNowPlaying({ principal, deps }: Call): Node {
         minutesAgo: Math.max(0, Math.floor((now - p.startedAt) / 60_000)),
         playerId: 0,
         playerName: p.deviceId,
-        state: 'playing',
+        state: p.state,
         positionMs: Math.max(0, p.positionMs),
       },
     ]

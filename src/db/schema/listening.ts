@@ -104,8 +104,11 @@ export const nowPlaying = sqliteTable(
     userId: integer('user_id').notNull(),
     deviceId: text('device_id').notNull(),
     trackId: text('track_id').notNull(),
+    /** When it would have started had it played without pause from 0 (now − position while playing). */
     startedAt: integer('started_at').notNull(),
     durationMs: integer('duration_ms'),
+    /** When it was paused; null while it plays. The position is pausedAt − startedAt. */
+    pausedAt: integer('paused_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.deviceId] })],
 )

@@ -5,12 +5,14 @@ import type { Consumer } from '../consumer.ts'
 import { isStart, memoResolver, type TrackResolver } from '../tracks.ts'
 import { lazy, preparedUpsert } from '../upsert.ts'
 
-type State = { trackId: string; startedAt: number; durationMs: number | null } | null
+type State = { trackId: string; startedAt: number; durationMs: number | null; pausedAt: number | null } | null
 
 /**
- * The latest start per user and device that no end, skip or transfer has closed yet. Whether it is
- * still playing is decided when read (started less than a track length ago). Ephemeral, so it has
- * no snapshot handler: compacted events are far too old to be playing.
+ * The latest start per user and device that no end, skip or transfer has closed yet, and where its
+ * playhead is: pauses, resumes and seeks move the start to "now − position", so one column keeps
+ * the position whichever way it went. Whether it is still playing is decided when read (less than
+ * a track length left, or paused not too long ago). Ephemeral, so it has no snapshot handler:
+ * compacted events are far too old to be playing.
  */
 export function nowPlayingConsumer(deps: { db: Db; resolveTrack: TrackResolver }): Consumer {
   const n = nowPlaying
@@ -22,6 +24,7 @@ export function nowPlayingConsumer(deps: { db: Db; resolveTrack: TrackResolver }
       trackId: sql.raw('excluded."track_id"'),
       startedAt: sql.raw('excluded."started_at"'),
       durationMs: sql.raw('excluded."duration_ms"'),
+      pausedAt: sql.raw('excluded."paused_at"'),
     }),
   }))
 
@@ -37,7 +40,12 @@ export function nowPlayingConsumer(deps: { db: Db; resolveTrack: TrackResolver }
         if (!found) {
           const row = s.get.get({ userId, deviceId })
           const state = row
-            ? { trackId: row.trackId, startedAt: row.startedAt, durationMs: row.durationMs }
+            ? {
+                trackId: row.trackId,
+                startedAt: row.startedAt,
+                durationMs: row.durationMs,
+                pausedAt: row.pausedAt,
+              }
             : null
           found = { userId, deviceId, state }
           states.set(key, found)
@@ -53,7 +61,23 @@ export function nowPlayingConsumer(deps: { db: Db; resolveTrack: TrackResolver }
               trackId: e.trackId,
               startedAt: e.at,
               durationMs: resolve(e.trackId)?.durationMs ?? null,
+              pausedAt: null,
             }
+        } else if (e.type === 'pause' || e.type === 'resume') {
+          // A resume also stands in for a start that was never reported (an app that only sends
+          // its periodic "playing"): the device plays that track now, at that position.
+          const d = slot(e.userId, e.deviceId)
+          const same = d.state?.trackId === e.trackId
+          if (!same && (e.type === 'pause' || (d.state && e.at < d.state.startedAt))) continue
+          d.state = {
+            trackId: e.trackId,
+            startedAt: e.at - e.positionMs,
+            durationMs: same ? (d.state?.durationMs ?? null) : (resolve(e.trackId)?.durationMs ?? null),
+            pausedAt: e.type === 'pause' ? e.at : null,
+          }
+        } else if (e.type === 'seek') {
+          const d = slot(e.userId, e.deviceId)
+          if (d.state?.trackId === e.trackId) d.state.startedAt = (d.state.pausedAt ?? e.at) - e.toMs
         } else if (e.type === 'play_ended' || e.type === 'skip' || (e.type === 'scrobble' && e.submission)) {
           const d = slot(e.userId, e.deviceId)
           if (d.state && d.state.trackId === e.trackId && d.state.startedAt <= e.at) d.state = null

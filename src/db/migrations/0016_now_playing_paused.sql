@@ -1,0 +1,1 @@
+ALTER TABLE `now_playing` ADD `paused_at` integer;
