@@ -19,4 +19,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0014_albums_year_desc", when: 1795657350154, breakpoints: true, sql: "-- Written by hand: drizzle-kit split the index expression at its comma (coalesce(`year`,` 0) desc).\nCREATE INDEX `albums_year_desc` ON `albums` (coalesce(`year`, 0) DESC,`sort_key`,`id`);" },
   { tag: "0015_play_counts_by_plays", when: 1795658092912, breakpoints: true, sql: "CREATE INDEX `play_counts_global_plays` ON `play_counts_global` (`kind`,plays desc,`item_id`);" },
   { tag: "0016_now_playing_paused", when: 1795663576984, breakpoints: true, sql: "ALTER TABLE `now_playing` ADD `paused_at` integer;" },
+  { tag: "0017_daily_mixes", when: 1795664116693, breakpoints: true, sql: "CREATE TABLE `daily_mixes` (\n\t`user_id` integer NOT NULL,\n\t`mix_id` text NOT NULL,\n\t`day` text NOT NULL,\n\t`folders` text NOT NULL,\n\t`track_ids` text NOT NULL,\n\tPRIMARY KEY(`user_id`, `mix_id`),\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);\n" },
 ]

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Principal } from '../accounts/index.ts'
 import { ev, listen } from '../events/test-support.ts'
 import { fails, signedIn } from '../playlists/testing.ts'
+import { createRecommender } from './recommend.ts'
 import { type RecommendApp, recommendApp } from './testing.ts'
 
 let t: RecommendApp
@@ -130,5 +131,31 @@ describe('mixes', () => {
     expect(titles(rediscover?.tracks ?? [])).toEqual(['W2'])
     // Anna's plays are older than the household mix's month, so a new listener is offered nothing yet.
     expect(t.recommender.mixes(kid)).toEqual([])
+  })
+
+  it("keep the day's mixes while they are played from, and make new ones the next day", async () => {
+    let clock = Date.now()
+    const daily = createRecommender({
+      db: t.db,
+      trackSummaries: t.catalog.trackSummaries,
+      listSongs: t.catalog.listSongs,
+      now: () => clock,
+    })
+    const lists = (p: Principal) => Object.fromEntries(daily.mixes(p).map((m) => [m.id, titles(m.tracks)]))
+    await t.send(anna.userId, session(clock - 3 * HOUR, 'N1', 'N2'))
+    await t.send(ben.userId, session(clock - 4 * DAY, 'N2', 'H1', 'R2'))
+    const morning = lists(anna)
+    expect(morning.household?.sort()).toEqual(['H1', 'R2'])
+    // Anna plays her household mix: heard now, H1 and R2 would leave it and reshape her own mix.
+    await t.send(anna.userId, session(clock - HOUR, 'H1', 'R2'))
+    expect(lists(anna)).toEqual(morning)
+    // A track gone from the library leaves the kept mix at once.
+    t.db.run(sql`UPDATE tracks SET missing_at = ${clock} WHERE id = ${t.track('R2')}`)
+    expect(lists(anna).household).toEqual(['H1'])
+    t.db.run(sql`UPDATE tracks SET missing_at = NULL WHERE id = ${t.track('R2')}`)
+    clock += DAY
+    const tomorrow = lists(anna)
+    expect(tomorrow.household).toBeUndefined()
+    expect(tomorrow['for-you']).not.toEqual(morning['for-you'])
   })
 })

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Song, SongQuery, TrackSummary } from '../catalog/index.ts'
+import { dailyMixes } from '../db/schema/index.ts'
 import { invalid, notFound } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
 import { type Ranked, rankRelated } from './rank.ts'
@@ -36,6 +37,13 @@ export const MAX_RECOMMENDED = 100
 const DAY_MS = 86_400_000
 /** One artist may fill at most this many places of a list before others get a turn. */
 const PER_ARTIST = 3
+
+/** The server's local date: a mix lasts the household's day, not UTC's. */
+function localDay(ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`
+}
 
 /**
  * The visible ones among ranked ids, best first, at most PER_ARTIST per artist while others
@@ -162,6 +170,22 @@ export function createRecommender(deps: RecommendDeps) {
     )
   }
 
+  const MIXES: (Omit<Mix, 'tracks'> & { make: (viewer: Viewer) => TrackSummary[] })[] = [
+    { id: 'for-you', name: 'Your mix', description: 'More of what you play and like', make: forYou },
+    {
+      id: 'household',
+      name: 'From the household',
+      description: 'What the others play that you have not heard',
+      make: household,
+    },
+    {
+      id: 'rediscover',
+      name: 'Rediscover',
+      description: 'Old favourites you have not played in two months',
+      make: rediscover,
+    },
+  ]
+
   return {
     /** Tracks like this one (404 when the viewer may not see it). */
     similar(viewer: Viewer, trackId: number, limit = 20): Recommended[] {
@@ -192,29 +216,43 @@ export function createRecommender(deps: RecommendDeps) {
       return station
     },
 
-    /** The home page's mixes; a mix with nothing to offer yet is left out. */
+    /**
+     * The home page's mixes, made at the listener's first look of the day and kept until the next
+     * day, so a mix does not change while it plays (each play would otherwise reshape "Your mix").
+     * Kept as ids: a track gone since, or out of a folder grant, drops out when read. A mix with
+     * nothing to offer is left out, and made again at the next look.
+     */
     mixes(viewer: Viewer): Mix[] {
-      const all: Mix[] = [
-        {
-          id: 'for-you',
-          name: 'Your mix',
-          description: 'More of what you play and like',
-          tracks: forYou(viewer),
-        },
-        {
-          id: 'household',
-          name: 'From the household',
-          description: 'What the others play that you have not heard',
-          tracks: household(viewer),
-        },
-        {
-          id: 'rediscover',
-          name: 'Rediscover',
-          description: 'Old favourites you have not played in two months',
-          tracks: rediscover(viewer),
-        },
-      ]
-      return all.filter((m) => m.tracks.length > 0)
+      const day = localDay(now())
+      const folders =
+        viewer.folderIds === undefined ? '*' : JSON.stringify([...viewer.folderIds].sort((a, b) => a - b))
+      const kept = new Map(
+        db
+          .select()
+          .from(dailyMixes)
+          .where(eq(dailyMixes.userId, viewer.userId))
+          .all()
+          .filter((r) => r.day === day && r.folders === folders)
+          .map((r) => [r.mixId, JSON.parse(r.trackIds) as number[]]),
+      )
+      const out: Mix[] = []
+      for (const { make, ...mix } of MIXES) {
+        let ids = kept.get(mix.id)
+        if (!ids) {
+          ids = make(viewer).map((t) => t.id)
+          if (ids.length > 0) {
+            const row = { day, folders, trackIds: JSON.stringify(ids) }
+            db.insert(dailyMixes)
+              .values({ userId: viewer.userId, mixId: mix.id, ...row })
+              .onConflictDoUpdate({ target: [dailyMixes.userId, dailyMixes.mixId], set: row })
+              .run()
+          }
+        }
+        const summaries = deps.trackSummaries(ids, viewer.folderIds)
+        const tracks = ids.flatMap((id) => summaries.get(id) ?? [])
+        if (tracks.length > 0) out.push({ ...mix, tracks })
+      }
+      return out
     },
   }
 }

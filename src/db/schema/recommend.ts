@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { users } from './accounts.ts'
 
 /**
  * Tracks the household heard close together: the item-to-item graph recommendations walk. Each
@@ -32,4 +33,24 @@ export const coListenRecent = sqliteTable(
     primaryKey({ columns: [t.userId, t.seq] }),
     index('co_listen_recent_user').on(t.userId, t.playedAt),
   ],
+)
+
+/**
+ * Each listener's mixes of the day, as made at the first look that day: a mix must not change
+ * under a listener who is playing it. `folders` is the grant it was made for (JSON, or `*`).
+ */
+export const dailyMixes = sqliteTable(
+  'daily_mixes',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    mixId: text('mix_id').notNull(),
+    /** The server's local date, YYYY-MM-DD. */
+    day: text('day').notNull(),
+    folders: text('folders').notNull(),
+    /** JSON array of track ids, in the mix's order. */
+    trackIds: text('track_ids').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.mixId] })],
 )
