@@ -96,9 +96,9 @@ export function Stats() {
   const history = useApi<{ items: { trackId: string; playedAt: number; heardMs: number }[] }>(
     '/api/stats/history?limit=20',
   )
-  const now = useApi<{ items: { userId: number; deviceId: string; trackId: string }[] }>(
-    '/api/stats/now-playing',
-  )
+  const now = useApi<{
+    items: { userId: number; deviceId: string; trackId: string; state: 'playing' | 'paused' }[]
+  }>('/api/stats/now-playing')
   const historyNames = useNames('track', [...new Set(history.data?.items.map((h) => h.trackId) ?? [])])
   const nowNames = useNames('track', now.data?.items.map((n) => n.trackId) ?? [])
   const set = (k: string, v: string) => {
@@ -169,6 +169,7 @@ export function Stats() {
           {now.data?.items.map((n) => (
             <li key={n.deviceId}>
               {nowNames[n.trackId] ?? '…'} <span class="muted">· user {n.userId}</span>
+              {n.state === 'paused' && <span class="muted"> · paused</span>}
             </li>
           ))}
         </ul>
