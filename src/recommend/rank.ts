@@ -5,8 +5,11 @@ import { contentCandidates, type Features, featuresOf } from './features.ts'
 // Ranking "more like these": listening together first (what the household's sessions relate),
 // shared artists, genres and era second, and the viewer's own likes and skips last.
 
-/** How much of a score is listening evidence; the rest is content. */
-const LISTENING_SHARE = 0.65
+/**
+ * How much of a score is listening evidence; the rest is content. `npm run bench -- recommend`
+ * measures the choice against the others on held-out listening.
+ */
+export const LISTENING_SHARE = 0.65
 /** Neighbours read from the graph per request. */
 const GRAPH_FANOUT = 500
 
@@ -15,6 +18,8 @@ export interface RankOptions {
   folderIds: readonly number[] | undefined
   /** Tracks never to return besides the seeds (e.g. heard in the last days). */
   exclude?: ReadonlySet<number>
+  /** LISTENING_SHARE unless given (the benchmark compares shares). */
+  listeningShare?: number
 }
 
 export interface Ranked {
@@ -105,7 +110,8 @@ export function rankRelated(db: Db, seeds: readonly number[], o: RankOptions): R
     if (!f || verdict === 'never') continue
     const c = content(f, pool)
     const l = graph.get(id) ?? 0
-    const score = LISTENING_SHARE * l + (1 - LISTENING_SHARE) * c.score + (verdict ?? 0)
+    const share = o.listeningShare ?? LISTENING_SHARE
+    const score = share * l + (1 - share) * c.score + (verdict ?? 0)
     if (score <= 0) continue
     out.push({ id, score, because: l >= c.score && l > 0 ? 'listened-together' : c.because })
   }

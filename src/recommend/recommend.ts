@@ -31,6 +31,8 @@ export interface RecommendDeps {
   trackSummaries: (ids: readonly number[], folderIds?: readonly number[]) => Map<number, TrackSummary>
   listSongs: (q: SongQuery) => Song[]
   now?: () => number
+  /** The listening share of a score (rank.ts LISTENING_SHARE when absent). */
+  listeningShare?: number
 }
 
 export const MAX_RECOMMENDED = 100
@@ -82,7 +84,7 @@ export function createRecommender(deps: RecommendDeps) {
     limit: number,
     exclude?: ReadonlySet<number>,
   ): Recommended[] {
-    const ranked = rankRelated(db, seeds, { ...viewer, exclude })
+    const ranked = rankRelated(db, seeds, { ...viewer, exclude, listeningShare: deps.listeningShare })
     const summaries = deps.trackSummaries(
       ranked.slice(0, limit * 4).map((r) => r.id),
       viewer.folderIds,

@@ -23,7 +23,17 @@ export interface RecommendApp extends Omit<LibraryApp, 'close' | 'events'> {
   close(): Promise<void>
 }
 
-const CATALOG = [
+/** An album of a test catalog: one genre and year for all its tracks; titles unique in the catalog. */
+export interface CatalogAlbum {
+  folderId: number
+  artist: string
+  album: string
+  genre: string
+  year: number
+  titles: string[]
+}
+
+const CATALOG: CatalogAlbum[] = [
   {
     folderId: 1,
     artist: 'Aurora',
@@ -45,11 +55,11 @@ const CATALOG = [
   { folderId: 2, artist: 'Secret', album: 'Hidden', genre: 'Jazz', year: 1960, titles: ['S1'] },
 ]
 
-export async function recommendApp(): Promise<RecommendApp> {
+export async function recommendApp(catalog: readonly CatalogAlbum[] = CATALOG): Promise<RecommendApp> {
   const t = await libraryApp()
   const albums: Record<string, SeededAlbum> = {}
   const titles = new Map<string, number>()
-  for (const a of CATALOG) {
+  for (const a of catalog) {
     const seeded = seedAlbum(t.db, a)
     albums[a.album] = seeded
     t.db.run(sql`INSERT INTO genres (name, norm_name) VALUES (${a.genre}, ${a.genre.toLowerCase()})
