@@ -2,6 +2,11 @@
 // from the environment (`BUN_JSC_<name>`), so a command that wants some replaces itself (execve:
 // same pid, stdio, signals and exit code) with a copy started with them, before loading anything.
 // A value the user set is left alone, and under Node none of this means anything.
+//
+// These options are not a stable API: Bun refuses to start with one its JavaScriptCore does not
+// know ("invalid JSC environment variable", exit 1). Bun is pinned exactly (package.json), the
+// compiled binary carries the runtime it was built with, and tests start a server and a scan with
+// the options, so an upgrade that drops one fails CI rather than a user's start.
 
 /**
  * `tonearm scan` runs without the top (FTL) tier. A one-shot scan parses a few thousand files
