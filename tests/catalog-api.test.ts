@@ -183,7 +183,7 @@ describe('covers', () => {
     const res = await server.api(`/api/covers/${album?.coverId}?size=100`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('image/jpeg')
-    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(res.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
     const etag = res.headers.get('etag')
     expect(etag).toBe(`"${album?.coverId}-128"`)
     const jpeg = new Uint8Array(await res.arrayBuffer())

@@ -33,7 +33,7 @@ afterAll(async () => {
   removeDir(root)
 })
 
-type Album = { id: number; name: string; albumArtist: string }
+type Album = { id: number; name: string; albumArtist: string; coverId: string | null }
 const json = async (res: Response) => (await res.json()) as { items: Album[] }
 
 it('a user granted one folder sees only its albums and tracks; an admin sees all', async () => {
@@ -71,4 +71,37 @@ it('a user granted one folder sees only its albums and tracks; an admin sees all
   expect(byId.status).toBe(404)
   expect(byId.headers.get('content-type')).toBe('application/problem+json')
   expect((await server.api(`/api/albums/${hidden.id}`)).status).toBe(200)
+
+  // A cover id is a hash of the picture: one from another folder is not found, even asked for
+  // directly or with a matching ETag, and the admin still gets it.
+  const own = mine[0] as Album
+  const hiddenCover = all.find((a) => a.albumArtist !== 'Yūki Hoshino' && a.coverId)?.coverId
+  expect(own.coverId).toBeTruthy()
+  expect(hiddenCover).toBeTruthy()
+  expect((await asKid(`/api/covers/${own.coverId}?size=64`)).status).toBe(200)
+  for (const path of [`/api/covers/${hiddenCover}`, `/api/covers/${hiddenCover}?size=64`]) {
+    const refused = await asKid(path)
+    expect({ path, status: refused.status }).toEqual({ path, status: 404 })
+  }
+  const conditional = await fetch(`${server.url}/api/covers/${hiddenCover}`, {
+    headers: { authorization: `Bearer ${token}`, 'if-none-match': `"${hiddenCover}"` },
+  })
+  expect(conditional.status).toBe(404)
+  expect((await server.api(`/api/covers/${hiddenCover}?size=64`)).status).toBe(200)
+  // The same over Subsonic, where a bare cover id is accepted as getCoverArt's id.
+  const app = (await (
+    await fetch(`${server.url}/api/me/subsonic-password`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json()) as { password: string }
+  const coverArt = async (id: string) => {
+    const q = new URLSearchParams({ u: 'kid', p: app.password, v: '1.16.1', c: 'test', f: 'json', id })
+    const res = await fetch(`${server.url}/rest/getCoverArt?${q}`)
+    if (res.headers.get('content-type')?.startsWith('image/')) return 'image'
+    return ((await res.json()) as { 'subsonic-response': { error?: { code: number } } })['subsonic-response']
+      .error?.code
+  }
+  expect(await coverArt(`${own.coverId}`)).toBe('image')
+  expect(await coverArt(`${hiddenCover}`)).toBe(70)
 })

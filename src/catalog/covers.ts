@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import type { AudioEngine } from '../audio/index.ts'
 import { busy, invalid, notFound } from '../lib/errors.ts'
 import type { Db } from '../platform/sqlite.ts'
+import { inFolders } from './queries/page.ts'
 import { contentId } from './scanner/hash.ts'
 
 // Cover art by content id. The original bytes stay in the music folder (an image file or a
@@ -114,18 +115,45 @@ export function createCovers(deps: CoverDeps) {
     return { data, mime: 'image/jpeg', etag }
   }
 
+  /** Whether a present track in these folders embeds it, or an image file lies beside music there. */
+  function inAnyOf(id: string, folderIds: readonly number[]): boolean {
+    return (
+      db.all(sql`SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM tracks t WHERE t.cover_id = ${id}
+          AND t.missing_at IS NULL AND ${inFolders(sql`t.folder_id`, folderIds)})
+        OR EXISTS (SELECT 1 FROM dir_images d WHERE d.cover_id = ${id} AND ${inFolders(sql`d.folder_id`, folderIds)})`)
+        .length > 0
+    )
+  }
+
+  /** The cover's type; invalid or not found as `check` below says. */
+  function mimeOf(id: string, folderIds?: readonly number[]): string {
+    if (!ID.test(id)) throw invalid('id: not a cover id', { field: 'id' })
+    const row = db.all<{ mime: string }>(sql`SELECT mime FROM covers WHERE id = ${id}`)[0]
+    if (!row || (folderIds && !inAnyOf(id, folderIds))) throw notFound(`cover ${id}`)
+    return row.mime
+  }
+
   return {
+    /**
+     * Throws unless the cover exists and, with `folderIds` (a listener's grant), belongs to
+     * something in those folders: a cover id is a hash of the picture, and whoever has the same
+     * picture could otherwise learn that another folder holds it. Cheap: call it before `get`,
+     * and before answering a conditional request without reading the image.
+     */
+    check(id: string, folderIds?: readonly number[]): void {
+      mimeOf(id, folderIds)
+    },
+
+    /** The original, or a JPEG resized for `size` (cached on disk). */
     async get(id: string, size?: number): Promise<CoverImage> {
-      if (!ID.test(id)) throw invalid('id: not a cover id', { field: 'id' })
-      const row = db.all<{ mime: string }>(sql`SELECT mime FROM covers WHERE id = ${id}`)[0]
-      if (!row) throw notFound(`cover ${id}`)
-      if (size === undefined) return { data: await original(id), mime: row.mime, etag: `"${id}"` }
+      const mime = mimeOf(id)
+      if (size === undefined) return { data: await original(id), mime, etag: `"${id}"` }
       const s = coverSize(size)
       const key = `${id}-${s}`
       let job = inFlight.get(key)
       if (!job) {
         // Ten clients asking for the same new thumbnail share one ffmpeg run.
-        job = resized(id, row.mime, s).finally(() => inFlight.delete(key))
+        job = resized(id, mime, s).finally(() => inFlight.delete(key))
         inFlight.set(key, job)
       }
       return job

@@ -170,6 +170,7 @@ export function createCatalog(deps: CatalogDeps) {
       artistSummariesByIds(db, ids, folderIds),
     listProblems: (q?: PageRequest & { reason?: string }) => listProblems(db, q),
     cover: covers.get,
+    checkCover: covers.check,
     /** A track as the listening statistics see it (string ids), or null when unknown. */
     listeningTrack: (trackId: string) => lookupListeningTrack(db, trackId),
     /** A present track's file, folder and format for streaming, or null (no grant check: callers filter by folder). */

@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { type Catalog, COVER_SIZES } from '../../catalog/index.ts'
+import { principalOf } from '../guard.ts'
 import { problemResponses } from './catalog-schemas.ts'
 import { ProblemSchema } from './problems.ts'
 import { createRouter } from './router.ts'
 
-// Cover ids are content hashes, so a cover URL never changes meaning: immutable caching.
-const CACHE_FOREVER = 'public, max-age=31536000, immutable'
+// Cover ids are content hashes, so a cover URL never changes meaning: immutable caching. Private,
+// because whether it is served depends on the listener's folders.
+const CACHE_FOREVER = 'private, max-age=31536000, immutable'
 
 const route = createRoute({
   method: 'get',
@@ -51,6 +53,7 @@ export function coverRoutes(catalog: Catalog) {
     const { id } = c.req.valid('param')
     const { size } = c.req.valid('query')
     const headers = { 'cache-control': CACHE_FOREVER }
+    catalog.checkCover(id, principalOf(c).folderIds)
     const expected = size === undefined ? `"${id}"` : undefined
     if (expected && c.req.header('if-none-match') === expected)
       return c.body(null, 304, { ...headers, etag: expected })

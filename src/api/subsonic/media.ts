@@ -4,6 +4,7 @@ import { type Streaming, streamChoice } from '../../stream/index.ts'
 import { albumArchive, directoryArchive, playlistArchive, sendArchive } from '../rest/download.ts'
 import { publicOrigin } from '../rest/play.ts'
 import { fromTheStart, liveAnswer, sendFile } from '../rest/send-file.ts'
+import { orNotFound } from './browsing.ts'
 import type { Call, RouteTable, SubsonicDeps } from './context.ts'
 import type { Node } from './encode.ts'
 import { CODES, notAuthorized, notFound, SubsonicError, unsupported } from './errors.ts'
@@ -107,8 +108,11 @@ function coverIdOf({ params, principal, deps }: Call): string {
   const id = parseId(raw)
   const folderIds = principal.folderIds
   let cover: string | null | undefined
-  if (id.kind === 'cover') cover = id.id
-  else if (id.kind === 'song') cover = deps.catalog.listSongs({ ids: [id.id], folderIds })[0]?.coverId
+  if (id.kind === 'cover') {
+    // A bare cover id is a hash of the picture: served only when it belongs to the caller's folders.
+    orNotFound(`cover art ${raw.slice(0, 80)}`, () => deps.catalog.checkCover(id.id, folderIds))
+    cover = id.id
+  } else if (id.kind === 'song') cover = deps.catalog.listSongs({ ids: [id.id], folderIds })[0]?.coverId
   else if (id.kind === 'album') cover = deps.catalog.listAlbumsAt({ ids: [id.id], folderIds })[0]?.coverId
   else if (id.kind === 'artist') {
     // An artist has no picture of its own here: the cover of its first album stands for it.
@@ -139,7 +143,7 @@ async function getCoverArt(call: Call): Promise<Response> {
   const { params, c, deps } = call
   const id = coverIdOf(call)
   const size = params.int('size', { min: 1, max: 10_000 })
-  const headers = { 'cache-control': 'public, max-age=31536000, immutable' }
+  const headers = { 'cache-control': 'private, max-age=31536000, immutable' }
   const image = await deps.catalog.cover(id, size).catch((err) => {
     if (err instanceof DomainError && err.kind === 'not_found') throw notFound(`cover art ${id}`)
     throw err
