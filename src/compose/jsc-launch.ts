@@ -23,9 +23,9 @@ export const SCAN_OPTIONS: Readonly<Record<string, string>> = { BUN_JSC_useFTLJI
  * around loops it keeps loop-carried values of ffmpeg's AAC quantiser search (one 25 KB function,
  * 58 % of a 24 kbps encode) in stack slots: `perf` with JSC's jitdump showed its hottest
  * instruction adding into an accumulator loaded from and stored back to the stack every
- * iteration. Splitting around every loop (the default only splits around loops under 3/4 of the
- * function) keeps them in registers: the 24 kbps AAC encode takes 12–17 % less CPU, the same
- * bytes out (tested in tests/jsc-options.test.ts). Numbers: src/audio/README.md.
+ * iteration. Splitting around every loop (off by default, and when on, only around loops under 3/4
+ * of the function) keeps them in registers: the 24 kbps AAC encode takes 12–17 % less CPU, the
+ * same bytes out (tested in tests/jsc-options.test.ts). Numbers: src/audio/README.md.
  */
 export const ENGINE_OPTIONS: Readonly<Record<string, string>> = {
   BUN_JSC_airGreedyRegAllocSplitAroundLoops: '1',
