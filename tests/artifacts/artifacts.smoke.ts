@@ -23,7 +23,7 @@ smokeSuite(arm.launcher, { cwd: arm.dir, startTimeoutMs: 120_000, demo: false })
 // carries its own runtime: the options the commands relaunch with must start both.
 describe('the JavaScriptCore options tonearm relaunches with', () => {
   for (const launcher of [bin.launcher, arm.launcher]) {
-    it(`start the ${launcher.name} binary`, async () => {
+    it(`start: ${launcher.name}`, async () => {
       const r = await run(launcher, ['--version'], { env: { ...ENGINE_OPTIONS, ...SCAN_OPTIONS } })
       expect(r.stderr).toBe('')
       expect(r.code).toBe(0)
