@@ -157,5 +157,11 @@ describe('mixes', () => {
     const tomorrow = lists(anna)
     expect(tomorrow.household).toBeUndefined()
     expect(tomorrow['for-you']).not.toEqual(morning['for-you'])
+    // A listener's mixes are theirs: they go with the account.
+    const kept = () =>
+      t.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM daily_mixes WHERE user_id = ${anna.userId}`)
+    expect(kept()[0]?.n).toBeGreaterThan(0)
+    t.db.run(sql`DELETE FROM users WHERE id = ${anna.userId}`)
+    expect(kept()[0]?.n).toBe(0)
   })
 })
