@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<void> {
   if (args.command === 'help') return void process.stdout.write(helpText())
   const loaded = loadConfig({ flags: args.flags, env: process.env })
   // Before anything else is loaded, so the copy it may become does not load it twice.
-  relaunchForCommand(args.command, choosesWasm(loaded.config.engine, loaded.config.ffmpegPath))
+  relaunchForCommand(args.command, () => choosesWasm(loaded.config.engine, loaded.config.ffmpegPath))
   // Loaded only now, so a command that relaunches itself has not loaded them for nothing.
   const commands = () => import('./compose/commands.ts')
   if (args.command === 'backup') return (await commands()).runBackup(loaded.config, args.positionals[0])

@@ -59,15 +59,15 @@ describe('relaunchWith', () => {
 
 describe('jscOptionsFor', () => {
   it('gives the scan no FTL, the commands that run WASM ffmpeg the engine options, the rest none', () => {
-    expect(jscOptionsFor('scan', true)).toBe(SCAN_OPTIONS)
-    expect(jscOptionsFor('serve', true)).toBe(ENGINE_OPTIONS)
-    expect(jscOptionsFor('transcode', true)).toBe(ENGINE_OPTIONS)
-    expect(jscOptionsFor('user', true)).toEqual({})
-    expect(jscOptionsFor('backup', true)).toEqual({})
+    expect(jscOptionsFor('scan', () => true)).toBe(SCAN_OPTIONS)
+    expect(jscOptionsFor('serve', () => true)).toBe(ENGINE_OPTIONS)
+    expect(jscOptionsFor('transcode', () => true)).toBe(ENGINE_OPTIONS)
+    expect(jscOptionsFor('user', () => true)).toEqual({})
+    expect(jscOptionsFor('backup', () => true)).toEqual({})
   })
 
   it('gives a server or transcode that will use native ffmpeg nothing: no relaunch', () => {
-    expect(jscOptionsFor('serve', false)).toEqual({})
-    expect(jscOptionsFor('transcode', false)).toEqual({})
+    expect(jscOptionsFor('serve', () => false)).toEqual({})
+    expect(jscOptionsFor('transcode', () => false)).toEqual({})
   })
 })

@@ -35,11 +35,12 @@ export const ENGINE_OPTIONS: Readonly<Record<string, string>> = {
 /**
  * The options a command starts with: the engine's only when it will run WASM ffmpeg (a relaunch
  * costs the compiled binary ~70 ms of start-up, for nothing when native ffmpeg does the work);
- * none for the short commands (user, backup).
+ * none for the short commands (user, backup). `runsWasm` looks on PATH, so it is asked only by
+ * the commands that run an engine.
  */
-export function jscOptionsFor(command: string, runsWasm: boolean): Readonly<Record<string, string>> {
+export function jscOptionsFor(command: string, runsWasm: () => boolean): Readonly<Record<string, string>> {
   if (command === 'scan') return SCAN_OPTIONS
-  if ((command === 'serve' || command === 'transcode') && runsWasm) return ENGINE_OPTIONS
+  if ((command === 'serve' || command === 'transcode') && runsWasm()) return ENGINE_OPTIONS
   return {}
 }
 
@@ -81,7 +82,7 @@ export function relaunchWith(l: Launch, options: Readonly<Record<string, string>
 }
 
 /** Replaces this process with one started with the command's JSC options; returns if it cannot. */
-export function relaunchForCommand(command: string, runsWasm: boolean): void {
+export function relaunchForCommand(command: string, runsWasm: () => boolean): void {
   const next = relaunchWith(
     {
       bun: process.versions.bun,

@@ -6,13 +6,11 @@ import { listMusicFolders } from '../folders.ts'
 
 // The offset lists, bulk songs and on-disk directories that player APIs (Subsonic) browse with.
 
-let _music: string
 let cat: DemoCatalog
 let folder: number
 
 beforeAll(async () => {
   cat = await demoCatalog()
-  _music = cat.music
   await cat.rescan()
   folder = listMusicFolders(cat.sqlite.db)[0]?.id ?? 0
 }, 120_000)

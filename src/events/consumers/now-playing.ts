@@ -5,7 +5,8 @@ import type { Consumer } from '../consumer.ts'
 import { isStart, memoResolver, type TrackResolver } from '../tracks.ts'
 import { lazy, preparedUpsert } from '../upsert.ts'
 
-type State = { trackId: string; startedAt: number; durationMs: number | null; pausedAt: number | null } | null
+/** A device's row without its key: what plays, from when (now − position), paused since when. */
+type State = Omit<typeof nowPlaying.$inferSelect, 'userId' | 'deviceId'> | null
 
 /**
  * The latest start per user and device that no end, skip or transfer has closed yet, and where its
@@ -39,14 +40,11 @@ export function nowPlayingConsumer(deps: { db: Db; resolveTrack: TrackResolver }
         let found = states.get(key)
         if (!found) {
           const row = s.get.get({ userId, deviceId })
-          const state = row
-            ? {
-                trackId: row.trackId,
-                startedAt: row.startedAt,
-                durationMs: row.durationMs,
-                pausedAt: row.pausedAt,
-              }
-            : null
+          let state: State = null
+          if (row) {
+            const { userId: _user, deviceId: _device, ...kept } = row
+            state = kept
+          }
           found = { userId, deviceId, state }
           states.set(key, found)
         }
